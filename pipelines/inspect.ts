@@ -1,0 +1,86 @@
+// `sluice inspect`: a readable summary of anything the engine writes (part file, step folder, run folder).
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import parquet from 'parquetjs-lite';
+import { describeParquet } from '../datasets/docTable.js';
+import { UserError } from '../datasets/errors.js';
+import type { RunStats } from './engine.js';
+import { manifestPath, readJson, type StageManifest } from './manifest.js';
+import { formatStats } from './statsTable.js';
+
+function short(v: unknown, max = 160): string {
+  let s = Buffer.isBuffer(v) ? `<${v.length} bytes>` : typeof v === 'string' ? v : JSON.stringify(v);
+  s = (s ?? 'null').replace(/\s+/g, ' ');
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s;
+}
+
+async function firstRows(path: string, n: number): Promise<Record<string, unknown>[]> {
+  const reader = await parquet.ParquetReader.openFile(path);
+  try {
+    const cursor = reader.getCursor();
+    const rows: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const row = await cursor.next();
+      if (!row) break;
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    await reader.close();
+  }
+}
+
+async function inspectTable(path: string, rows: number): Promise<string> {
+  const d = await describeParquet(path);
+  const lines = [`${path}`, `  rows: ${d.rows.toLocaleString('en-US')}`, `  columns: ${d.columns.map((c) => `${c.name} (${c.type})`).join(', ')}`];
+  for (const [k, v] of Object.entries(d.metadata)) lines.push(`  metadata ${k}: ${v}`);
+  for (const [i, row] of (await firstRows(path, rows)).entries()) {
+    lines.push(`  row ${i}:`);
+    for (const [k, v] of Object.entries(row)) lines.push(`    ${k}: ${short(v)}`);
+  }
+  return lines.join('\n');
+}
+
+async function inspectStep(dir: string, m: StageManifest, rows: number): Promise<string> {
+  const t = m.totals;
+  const rejected = m.parts.reduce((n, p) => n + (p.rejected?.rows ?? 0), 0);
+  const lines = [
+    `${dir}: step ${m.step} of pipeline ${m.pipeline}, stage ${m.stage}`,
+    `  options: ${JSON.stringify(m.options)}`,
+    `  upstream: ${m.upstream.dir}`,
+    `  parts: ${m.parts.length}, documents in ${t.docsIn.toLocaleString('en-US')}, out ${t.docsOut.toLocaleString('en-US')}, rejected ${rejected.toLocaleString('en-US')}`,
+    `  text MB in ${(t.bytesIn / 1e6).toFixed(1)}, out ${(t.bytesOut / 1e6).toFixed(1)}`,
+    `  dropped: ${Object.entries(t.dropped).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`,
+  ];
+  if (m.input) lines.push(`  input: ${m.input.docs} docs; bad ${JSON.stringify(m.input.bad)}; not documents ${JSON.stringify(m.input.skipped)}`);
+  const first = m.parts.find((p) => p.output.rows > 0);
+  if (first) lines.push('', await inspectTable(join(dir, first.output.file), rows));
+  return lines.join('\n');
+}
+
+async function inspectRun(dir: string): Promise<string> {
+  const names = (await readdir(dir)).filter((n) => /^\d\d-/.test(n)).sort();
+  const lines = [`${dir}: run folder`];
+  for (const n of names) {
+    const m = await readJson<StageManifest>(manifestPath(join(dir, n)));
+    lines.push(m ? `  ${n}: complete, ${m.parts.length} parts, ${m.totals.docsIn} -> ${m.totals.docsOut} docs` : `  ${n}: incomplete (no manifest.json; rerun the same command to resume)`);
+  }
+  const stats = await readJson<RunStats>(join(dir, 'stats.json'));
+  if (stats) lines.push('', 'last run:', formatStats(stats));
+  return lines.join('\n');
+}
+
+export async function inspectPath(path: string, rows = 3): Promise<string> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) throw new UserError(`inspect: ${path} does not exist`);
+  if (st.isFile()) {
+    if (path.endsWith('.parquet')) return inspectTable(path, rows);
+    if (path.endsWith('manifest.json')) return inspectPath(join(path, '..'), rows);
+    throw new UserError(`inspect: ${path}: expected a .parquet file, a step folder or a run folder`);
+  }
+  const m = await readJson<StageManifest>(manifestPath(path));
+  if (m) return inspectStep(path, m, rows);
+  const hasRun = (await readdir(path)).some((n) => n === 'run.json' || /^\d\d-/.test(n));
+  if (hasRun) return inspectRun(path);
+  throw new UserError(`inspect: ${path} is not something sluice wrote (no manifest.json, run.json or NN-stage folders)`);
+}

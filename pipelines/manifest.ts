@@ -1,0 +1,88 @@
+// Stage manifests: what a stage wrote, with checksums and counters; the record that makes resume safe.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256File } from '../datasets/atomicFile.js';
+import type { StepCounters } from './protocol.js';
+
+export const MANIFEST_FORMAT = 'sluice.stage';
+export const MANIFEST_VERSION = 1;
+
+export interface FileEntry {
+  /** Relative to the stage folder. */
+  file: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+/** What the reader saw in the raw input (only on the first step). */
+export interface InputCounters {
+  docs: number;
+  bytes: number;
+  bad: Record<string, number>;
+  skipped: Record<string, number>;
+}
+
+export interface PartEntry {
+  part: number;
+  /** The input files (or upstream part file) this part was made from. */
+  from: string[];
+  output: FileEntry;
+  rejected: FileEntry | null;
+  counters: Omit<StepCounters, 'cpuMs'>;
+  input?: InputCounters;
+}
+
+export interface PartRecord extends PartEntry {
+  fingerprint: string;
+}
+
+export interface StageManifest {
+  format: typeof MANIFEST_FORMAT;
+  version: number;
+  pipeline: string;
+  step: number;
+  stage: string;
+  dir: string;
+  options: Record<string, unknown>;
+  fingerprint: string;
+  upstream: { dir: string; fingerprint: string };
+  parts: PartEntry[];
+  totals: Omit<StepCounters, 'cpuMs'>;
+  input?: InputCounters;
+}
+
+export function manifestPath(stageDir: string): string {
+  return join(stageDir, 'manifest.json');
+}
+
+export function partRecordPath(stageDir: string, part: number): string {
+  return join(stageDir, 'parts', `${partName(part)}.json`);
+}
+
+export function partName(part: number): string {
+  return `part-${String(part).padStart(5, '0')}`;
+}
+
+export async function readJson<T>(path: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a written file cannot be trusted, or null when its size and checksum match. */
+export async function checkFile(dir: string, entry: FileEntry): Promise<string | null> {
+  const path = join(dir, entry.file);
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return `${path} is missing`;
+  if (st.size !== entry.bytes) return `${path} has ${st.size} bytes, the manifest says ${entry.bytes}`;
+  if ((await sha256File(path)) !== entry.sha256) return `${path} does not match its checksum`;
+  return null;
+}
+
+/** Why a part record cannot be reused, or null when every file it names is intact. */
+export async function checkPart(dir: string, rec: PartEntry): Promise<string | null> {
+  return (await checkFile(dir, rec.output)) ?? (rec.rejected ? await checkFile(dir, rec.rejected) : null);
+}

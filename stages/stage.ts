@@ -1,0 +1,30 @@
+// The one interface every document stage implements: options schema, optional per-worker init, pure run.
+import type { z } from 'zod';
+import type { Doc } from '../datasets/doc.js';
+
+/** What a stage returns for a batch: kept documents, dropped ones with a reason, and extra counters. */
+export interface StageOutput {
+  kept: Doc[];
+  rejected: { doc: Doc; reason: string }[];
+  /** Counters beyond kept/dropped, e.g. `lines-removed.link-density`; merged across workers by addition. */
+  counters?: Record<string, number>;
+}
+
+export interface DocStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
+  name: string;
+  /** One line shown by `sluice stages`. */
+  description: string;
+  /** Per-document stages are fused and run in worker threads. */
+  kind: 'document';
+  /** The options: types, defaults and validation in one place; unknown keys are rejected. */
+  options: Schema;
+  /** Runs once per worker thread per options (load a model, a tokenizer, a hasher). */
+  init?: (options: z.output<Schema>) => State | Promise<State>;
+  /** Pure and deterministic: never mutates its input, never throws for a bad document (it drops it with a reason). */
+  run: (docs: readonly Doc[], options: z.output<Schema>, state: State) => StageOutput | Promise<StageOutput>;
+}
+
+/** Declares a stage with its types inferred from the options schema. */
+export function defineStage<Schema extends z.ZodObject, State = undefined>(stage: DocStage<Schema, State>): DocStage<Schema, State> {
+  return stage;
+}
