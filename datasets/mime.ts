@@ -81,10 +81,18 @@ function splitMultipart(body: string, boundary: string): string[] {
 /** The readable text parts of an entity: plain text preferred among alternatives, attachments skipped. */
 export function textParts(entity: MimeEntity, depth = 0): TextPart[] {
   if (depth > MAX_DEPTH) return [];
-  const type = mimeType(entity);
+  let type = mimeType(entity);
+  if (!entity.headers.has('content-type')) {
+    // Malformed mail with MIME parts but no top-level Content-Type: recover the boundary from the body.
+    const m = /^--([^\r\n]{1,200})\r?\nContent-Type:/im.exec(entity.body);
+    if (m) {
+      entity = { headers: new Map(entity.headers).set('content-type', `multipart/mixed; boundary="${m[1].trim()}"`), body: entity.body };
+      type = 'multipart/mixed';
+    }
+  }
   const disposition = (entity.headers.get('content-disposition') ?? '').toLowerCase();
   if (type.startsWith('multipart/')) {
-    const boundary = /boundary\s*=\s*"?([^";]+)"?/i.exec(entity.headers.get('content-type') ?? '')?.[1]?.trim();
+    const boundary = /boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(entity.headers.get('content-type') ?? '')?.slice(1).find((g) => g !== undefined);
     if (!boundary) return [{ html: false, text: decodeText(Buffer.from(entity.body, 'latin1')).text }];
     const children = splitMultipart(entity.body, boundary).map(parseEntity);
     if (type === 'multipart/alternative') {
