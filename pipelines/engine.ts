@@ -299,7 +299,7 @@ export class Engine {
     const written = await Promise.all(
       steps.map(async (s, i) => ({ output: await keptWriters[i].finish(true), rejected: await rejWriters[i].finish(false) })),
     );
-    const from = source.kind === 'input' ? source.parts[id].files.map((f) => f.source) : [`${source.step.dir}/${name}.parquet`];
+    const from = source.kind === 'input' ? source.parts[id].files.map((f) => f.source) : source.manifest.parts.find((p) => p.part === id)!.from;
     const recs: PartRecord[] = steps.map((s, i) => ({
       part: id,
       fingerprint: s.fingerprint,

@@ -25,7 +25,7 @@ export interface InputCounters {
 
 export interface PartEntry {
   part: number;
-  /** The input files (or upstream part file) this part was made from. */
+  /** The input files this part was made from (the same through every step). */
   from: string[];
   output: FileEntry;
   rejected: FileEntry | null;

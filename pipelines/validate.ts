@@ -46,7 +46,7 @@ export function formatIssues(issues: z.core.$ZodIssue[], root: unknown, prefix: 
       const valid = known && known.length ? ` (valid: ${known.join(', ')})` : '';
       return `${where}: unknown option${issue.keys.length > 1 ? 's' : ''} ${keys}${valid}`;
     }
-    return `${where}: ${issue.message.replace(/^Invalid input: /, '')}, got ${describe(valueAt(root, path))}`;
+    return `${where}: ${issue.message.replace(/^Invalid (input|option): /, '')}, got ${describe(valueAt(root, path))}`;
   });
 }
 

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { validatePipeline } from '../../pipelines/validate.js';
+
+const ok = { name: 'x', input: { paths: ['a.jsonl'] }, steps: [{ stage: 'normalize' }, { stage: 'passthrough' }] };
+
+test('defaults fill every option and step folders are numbered', () => {
+  const p = validatePipeline(ok, 'pipelines/x.ts');
+  assert.deepEqual(p.steps.map((s) => s.dir), ['01-normalize', '02-passthrough']);
+  assert.deepEqual(p.steps[0].options, { unicode: 'NFC', stripControl: true, collapseBlankLines: true, minChars: 1, maxChars: 0 });
+  assert.equal(p.input.format, 'auto');
+  assert.equal(p.batchDocs, 512);
+});
+
+test('a bad option value names the file and the path of the key', () => {
+  const def = { ...ok, steps: [{ stage: 'passthrough' }, { stage: 'passthrough' }, { stage: 'normalize', minChars: 'ten' }] };
+  assert.throws(() => validatePipeline(def, 'pipelines/x.ts'), { message: 'pipelines/x.ts: steps[2].minChars: expected number, got "ten"' });
+});
+
+test('unknown stage options, unknown stages and unknown top-level keys are errors naming the key', () => {
+  assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'normalize', minChar: 3 }] }, 'p.json'), {
+    message: 'p.json: steps[0]: unknown option "minChar" (valid: unicode, stripControl, collapseBlankLines, minChars, maxChars)',
+  });
+  assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'html-strp' }] }, 'p.json'), {
+    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: normalize, passthrough)',
+  });
+  assert.throws(() => validatePipeline({ ...ok, thread: 2 }, "p.json"), { message: /^p\.json: \(definition\): unknown option "thread" \(valid: name, description, input, output, batchDocs, batchBytes, steps\)$/ });
+  assert.throws(() => validatePipeline({ ...ok, input: { paths: 'a.jsonl' } }, 'p.json'), { message: 'p.json: input.paths: expected array, got "a.jsonl"' });
+  assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'normalize', unicode: 'NFD' }] }, 'p.json'), {
+    message: 'p.json: steps[0].unicode: expected one of "NFC"|"NFKC"|"none", got "NFD"',
+  });
+});
