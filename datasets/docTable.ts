@@ -3,9 +3,10 @@ import { rename, stat } from 'node:fs/promises';
 import parquet from 'parquetjs-lite';
 import { sha256File, tempPath } from './atomicFile.js';
 import type { Doc, Meta, RejectedDoc } from './doc.js';
+import { PARQUET_TEXT_CODEC } from './parquetCodecs.js';
 import { rowCount } from './parquet.js';
 
-const text = { type: 'UTF8', compression: 'SNAPPY', statistics: false } as const;
+const text = { type: 'UTF8', compression: PARQUET_TEXT_CODEC, statistics: false } as const;
 const DOC_FIELDS = {
   id: { type: 'UTF8', statistics: false },
   source: { type: 'UTF8', statistics: false },
@@ -20,7 +21,7 @@ export const REJECTED_SCHEMA = new parquet.ParquetSchema({
   ...DOC_FIELDS,
   stage: { type: 'UTF8' },
   reason: { type: 'UTF8' },
-  raw: { type: 'BYTE_ARRAY', optional: true, compression: 'SNAPPY', statistics: false },
+  raw: { type: 'BYTE_ARRAY', optional: true, compression: PARQUET_TEXT_CODEC, statistics: false },
 });
 
 const ROW_GROUP_ROWS = 2000;

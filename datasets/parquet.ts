@@ -1,6 +1,7 @@
 // Parquet input (parquetjs-lite): one document per row, text from a configurable column.
 import parquet from 'parquetjs-lite';
 import type { Meta, MetaValue, ReadItem } from './doc.js';
+import './parquetCodecs.js';
 import type { InputFile, ReaderOptions } from './readerTypes.js';
 
 /** Row count of a parquet file, whatever integer type the footer decoder returned. */

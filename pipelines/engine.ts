@@ -118,6 +118,7 @@ export class Engine {
     });
     const { start, end, reused } = await planRange(plans, this.opts.fromStage, this.opts.toStage, out);
     await mkdir(out, { recursive: true });
+    for (const name of await readdir(out)) if (name.includes('.tmp-')) await rm(join(out, name), { force: true });
     await writeJsonAtomic(join(out, 'run.json'), {
       pipeline: pipeline.name,
       input: spec,

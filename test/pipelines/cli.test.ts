@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cliPath, repoRoot, tmp } from '../helpers.js';
+
+function sluice(args: string[], cwd = repoRoot): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8' });
+}
+
+test('--help works for every command', () => {
+  for (const cmd of [[], ['run'], ['stages'], ['inspect'], ['sample']]) {
+    const r = sluice([...cmd, '--help']);
+    assert.equal(r.status, 0, cmd.join(' '));
+    assert.match(r.stdout, /Options:/);
+  }
+  assert.match(sluice(['run', '--help']).stdout, /--from-stage[\s\S]*--on-bad-input/);
+});
+
+test('unknown CLI options are errors naming the option', () => {
+  const r = sluice(['run', 'corpus', '--thread', '2']);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'sluice: Unknown argument: thread\n');
+});
+
+test('a TypeScript definition with a bad option fails with the file and the key path', () => {
+  const dir = tmp();
+  writeFileSync(
+    join(dir, 'x.ts'),
+    "const def: { name: string; steps: object[] } = { name: 'x', steps: [{ stage: 'normalize' }, { stage: 'normalize', minChars: 'ten' as unknown as number }] };\nexport default def;\n",
+  );
+  const r = sluice(['run', 'x.ts'], dir);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'sluice: x.ts: steps[1].minChars: expected number, got "ten"\n');
+  writeFileSync(join(dir, 'y.json'), JSON.stringify({ name: 'y', steps: [{ stage: 'normalize', colour: 'red' }] }));
+  assert.equal(sluice(['run', 'y.json'], dir).stderr, 'sluice: y.json: steps[0]: unknown option "colour" (valid: unicode, stripControl, collapseBlankLines, minChars, maxChars)\n');
+  assert.equal(sluice(['run', 'nope'], dir).stderr, 'sluice: pipeline nope: no such file and no built-in pipeline of that name (built-in: corpus)\n');
+});
+
+test('a JSON definition runs end to end; inspect summarizes the run, a step and a part file', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'in.jsonl'), '{"text":"Hello  there.\\r\\n"}\n{"text":"  "}\n{"text":"Second document."}\n');
+  writeFileSync(join(dir, 'p.json'), JSON.stringify({ name: 'p', input: { paths: ['in.jsonl'] }, steps: [{ stage: 'normalize' }] }));
+  const r = sluice(['run', 'p.json', '--out', 'out', '--threads', '1'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /01-normalize\s+3\s+2\s.*empty 1/);
+  const run = sluice(['inspect', 'out'], dir);
+  assert.match(run.stdout, /01-normalize: complete, 1 parts, 3 -> 2 docs/);
+  const step = sluice(['inspect', 'out/01-normalize'], dir);
+  assert.match(step.stdout, /stage normalize/);
+  assert.match(step.stdout, /dropped: empty 1/);
+  const part = sluice(['inspect', 'out/01-normalize/part-00000.parquet', '--rows', '1'], dir);
+  assert.match(part.stdout, /rows: 2\n  columns: id \(UTF8\), source \(UTF8\), text \(UTF8\), meta \(UTF8\)/);
+  assert.match(part.stdout, /text: Hello there\./);
+});
+
+test('sluice stages lists every stage with option types and defaults', () => {
+  const r = sluice(['stages']);
+  assert.match(r.stdout, /^normalize \(document\): /m);
+  assert.match(r.stdout, /^  minChars: integer >= 0 = 1/m);
+  assert.match(r.stdout, /^passthrough \(document\): /m);
+});
