@@ -3,8 +3,14 @@ import { definePipeline } from './define.js';
 
 export default definePipeline({
   name: 'corpus',
-  description: 'Sample corpus (WARC, email, JSONL.gz, Parquet, text) to a clean document table.',
+  description: 'Sample corpus (WARC, email, JSONL.gz, Parquet, text) to clean English documents.',
   input: { format: 'auto', paths: ['data/sample'] },
   output: 'out/corpus',
-  steps: [{ stage: 'normalize', unicode: 'NFC', minChars: 1 }],
+  steps: [
+    { stage: 'html-strip' },
+    { stage: 'normalize', unicode: 'NFC', minChars: 1 },
+    { stage: 'lang-detect', keep: ['en'], minScore: 0.65 },
+    { stage: 'quality-scores' },
+    { stage: 'quality' },
+  ],
 });

@@ -75,6 +75,9 @@ export function validatePipeline(raw: unknown, label: string): ResolvedPipeline 
       errors.push(...formatIssues(parsed.error.issues, raw, ['steps', i], Object.keys(stage.options.shape)));
       return;
     }
+    for (const need of stage.requires ?? []) {
+      if (!top.data.steps.slice(0, i).some((s) => s.stage === need)) errors.push(`steps[${i}]: stage ${stage.name} needs ${need} earlier in the pipeline`);
+    }
     steps.push({ index: i + 1, stage: stage.name, dir: stepDir(i + 1, stage.name), options: parsed.data as Record<string, unknown> });
   });
   if (errors.length) throw new UserError(errors.map((l) => `${label}: ${l}`).join('\n'));

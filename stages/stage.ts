@@ -16,6 +16,8 @@ export interface DocStage<Schema extends z.ZodObject = z.ZodObject, State = unkn
   description: string;
   /** Per-document stages are fused and run in worker threads. */
   kind: 'document';
+  /** Stages that must come earlier in the pipeline (checked when the definition is loaded). */
+  requires?: string[];
   /** The options: types, defaults and validation in one place; unknown keys are rejected. */
   options: Schema;
   /** Runs once per worker thread per options (load a model, a tokenizer, a hasher). */

@@ -1,0 +1,111 @@
+// quality: applies thresholds to the scores `quality-scores` stored, dropping each document with the first
+// rule it fails. Defaults are datatrove's; every threshold can be changed, and null turns a rule off.
+import { z } from 'zod';
+import type { Doc } from '../datasets/doc.js';
+import { DUP_NGRAMS, TOP_NGRAMS } from './quality/gopher.js';
+import { defineStage, type StageOutput } from './stage.js';
+
+const limit = (v: number, what: string) => z.number().min(0).nullable().default(v).describe(what);
+
+const options = z
+  .object({
+    rules: z.array(z.enum(['gopher-quality', 'gopher-repetition', 'c4', 'fineweb'])).default(['gopher-quality', 'gopher-repetition', 'c4', 'fineweb']).describe('rule families applied'),
+    minWords: limit(50, 'gopher: fewest words'),
+    maxWords: limit(100_000, 'gopher: most words'),
+    minMeanWordLength: limit(3, 'gopher: shortest mean word length'),
+    maxMeanWordLength: limit(10, 'gopher: longest mean word length'),
+    maxSymbolWordRatio: limit(0.1, 'gopher: most "#" or "..." per word'),
+    maxBulletLines: limit(0.9, 'gopher: most lines starting with a bullet'),
+    maxEllipsisLines: limit(0.3, 'gopher: most lines ending with an ellipsis'),
+    minAlphaWords: limit(0.8, 'gopher: fewest words with a letter'),
+    minStopWords: limit(2, 'gopher: fewest of the stop words the, be, to, of, and, that, have, with'),
+    maxDupLineFrac: limit(0.3, 'repetition: duplicate lines by count'),
+    maxDupParaFrac: limit(0.3, 'repetition: duplicate paragraphs by count'),
+    maxDupLineCharFrac: limit(0.2, 'repetition: characters in duplicate lines'),
+    maxDupParaCharFrac: limit(0.2, 'repetition: characters in duplicate paragraphs'),
+    maxTopNgram: z.array(z.number().min(0)).length(3).default([0.2, 0.18, 0.16]).describe('repetition: top 2/3/4-gram character fractions'),
+    maxDupNgram: z.array(z.number().min(0)).length(6).default([0.15, 0.14, 0.13, 0.12, 0.11, 0.1]).describe('repetition: duplicated 5..10-gram character fractions'),
+    dropLoremIpsum: z.boolean().default(true).describe('c4: drop documents with "lorem ipsum"'),
+    dropCurlyBracket: z.boolean().default(true).describe('c4: drop documents with "{"'),
+    minSentences: limit(5, 'c4: fewest sentences'),
+    minLinePunct: limit(0.12, 'fineweb: fewest lines ending in punctuation'),
+    maxShortLines: limit(0.67, 'fineweb: most lines of 30 characters or fewer'),
+    maxDupLineChars: limit(0.1, 'fineweb: most characters in duplicated lines'),
+    maxNewlineRatio: limit(0.3, 'fineweb: most newlines per word (lists)'),
+  })
+  .strict();
+
+type Options = z.output<typeof options>;
+type Check = (m: Doc['meta'], o: Options) => string | null;
+
+const num = (m: Doc['meta'], k: string): number => {
+  const v = m[k];
+  return typeof v === 'number' ? v : NaN;
+};
+const below = (v: number, min: number | null): boolean => min !== null && v < min;
+const above = (v: number, max: number | null): boolean => max !== null && v > max;
+
+const GOPHER: Check = (m, o) => {
+  const words = num(m, 'gopher.words');
+  if (below(words, o.minWords)) return 'gopher.short-doc';
+  if (above(words, o.maxWords)) return 'gopher.long-doc';
+  if (below(num(m, 'gopher.meanWordLength'), o.minMeanWordLength)) return 'gopher.mean-word-length-low';
+  if (above(num(m, 'gopher.meanWordLength'), o.maxMeanWordLength)) return 'gopher.mean-word-length-high';
+  if (above(num(m, 'gopher.hashRatio'), o.maxSymbolWordRatio)) return 'gopher.hash-ratio';
+  if (above(num(m, 'gopher.ellipsisRatio'), o.maxSymbolWordRatio)) return 'gopher.ellipsis-ratio';
+  if (above(num(m, 'gopher.bulletLines'), o.maxBulletLines)) return 'gopher.bullet-lines';
+  if (above(num(m, 'gopher.ellipsisLines'), o.maxEllipsisLines)) return 'gopher.ellipsis-lines';
+  if (below(num(m, 'gopher.alphaWords'), o.minAlphaWords)) return 'gopher.alpha-words';
+  if (below(num(m, 'gopher.stopWords'), o.minStopWords)) return 'gopher.stop-words';
+  return null;
+};
+
+const REPETITION: Check = (m, o) => {
+  if (above(num(m, 'repetition.dupParaFrac'), o.maxDupParaFrac)) return 'repetition.dup-para-frac';
+  if (above(num(m, 'repetition.dupParaCharFrac'), o.maxDupParaCharFrac)) return 'repetition.dup-para-char-frac';
+  if (above(num(m, 'repetition.dupLineFrac'), o.maxDupLineFrac)) return 'repetition.dup-line-frac';
+  if (above(num(m, 'repetition.dupLineCharFrac'), o.maxDupLineCharFrac)) return 'repetition.dup-line-char-frac';
+  for (const [i, n] of TOP_NGRAMS.entries()) if (above(num(m, `repetition.top${n}gram`), o.maxTopNgram[i])) return `repetition.top-${n}-gram`;
+  for (const [i, n] of DUP_NGRAMS.entries()) if (above(num(m, `repetition.dup${n}gram`), o.maxDupNgram[i])) return `repetition.dup-${n}-gram`;
+  return null;
+};
+
+const C4: Check = (m, o) => {
+  if (o.dropLoremIpsum && m['c4.lorem'] === true) return 'c4.lorem-ipsum';
+  if (o.dropCurlyBracket && m['c4.curly'] === true) return 'c4.curly-bracket';
+  if (below(num(m, 'c4.sentences'), o.minSentences)) return 'c4.too-few-sentences';
+  return null;
+};
+
+const FINEWEB: Check = (m, o) => {
+  if (below(num(m, 'fineweb.linePunct'), o.minLinePunct)) return 'fineweb.line-punct';
+  if (above(num(m, 'fineweb.shortLines'), o.maxShortLines)) return 'fineweb.short-lines';
+  if (above(num(m, 'fineweb.dupLineChars'), o.maxDupLineChars)) return 'fineweb.dup-line-chars';
+  if (above(num(m, 'fineweb.newlineRatio'), o.maxNewlineRatio)) return 'fineweb.list-ratio';
+  return null;
+};
+
+const FAMILIES = { 'gopher-quality': GOPHER, 'gopher-repetition': REPETITION, c4: C4, fineweb: FINEWEB } as const;
+
+export const quality = defineStage({
+  name: 'quality',
+  description: 'Thresholds on the quality-scores statistics (Gopher, C4, FineWeb; datatrove defaults); drops with the failed rule.',
+  kind: 'document',
+  options,
+  requires: ['quality-scores'],
+  run(docs, o): StageOutput {
+    const out: StageOutput = { kept: [], rejected: [] };
+    const checks = o.rules.map((r) => FAMILIES[r]);
+    for (const doc of docs) {
+      if (!('gopher.words' in doc.meta)) {
+        out.rejected.push({ doc, reason: 'quality.no-scores' });
+        continue;
+      }
+      let reason: string | null = null;
+      for (const check of checks) if ((reason = check(doc.meta, o))) break;
+      if (reason) out.rejected.push({ doc, reason });
+      else out.kept.push(doc);
+    }
+    return out;
+  },
+});

@@ -1,0 +1,37 @@
+// Word splitting shared by the quality heuristics: words keep inner apostrophes, hyphens and dots
+// ("don't", "e-mail", "3.5"); other punctuation marks are separate tokens, as a Treebank tokenizer gives.
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.\-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]+/gu;
+const HAS_WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const HAS_ALPHA = /\p{L}/u;
+
+export function splitWords(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
+/** A token with at least one letter or digit (datatrove: "non-symbol word"). */
+export function isWord(token: string): boolean {
+  return HAS_WORD_CHAR.test(token);
+}
+
+export function hasAlpha(token: string): boolean {
+  return HAS_ALPHA.test(token);
+}
+
+/** Counts elements seen before, and their characters (datatrove's find_duplicates). */
+export function findDuplicates(items: string[]): { count: number; chars: number } {
+  const seen = new Set<string>();
+  let count = 0;
+  let chars = 0;
+  for (const x of items) {
+    if (seen.has(x)) {
+      count += 1;
+      chars += x.length;
+    } else seen.add(x);
+  }
+  return { count, chars };
+}
+
+/** Rounds a ratio for storage in meta: 6 decimals is plenty for thresholds and keeps rows small. */
+export function round6(x: number): number {
+  return Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : 0;
+}
