@@ -16,6 +16,13 @@ const options = z
 
 type Options = z.output<typeof options>;
 
+/** The languages cld3 identifies (ISO 639-1 where one exists; -Latn for romanized text), after CODE_FIX. */
+export const CLD3_LANGUAGES = new Set(
+  ('af am ar bg bg-Latn bn bs ca ceb co cs cy da de el el-Latn en eo es et eu fa fi fil fr fy ga gd gl gu ha haw he hi ' +
+    'hi-Latn hmn hr ht hu hy id ig is it ja ja-Latn jv ka kk km kn ko ku ky la lb lo lt lv mg mi mk ml mn mr ms mt my ne nl ' +
+    'no ny pa pl ps pt ro ru ru-Latn sd si sk sl sm sn so sq sr st su sv sw ta te tg th tr uk ur uz vi xh yi yo zh zh-Latn zu').split(' '),
+);
+
 // cld3 still emits a few deprecated ISO codes.
 const CODE_FIX: Record<string, string> = { iw: 'he', jw: 'jv', in: 'id', ji: 'yi' };
 const URLS = /\b(?:https?:\/\/|www\.)\S+|\S+@\S+\.\w+/g;
@@ -39,7 +46,7 @@ export function detect(id: Identifier, text: string, o: Options): { lang: string
   if (!r.language || r.language === 'und') return { lang: 'und', score: 0 };
   const base = r.language.split('-')[0];
   const lang = (CODE_FIX[base] ?? base) + r.language.slice(base.length);
-  return { lang, score: Math.round(r.probability * 1e4) / 1e4 };
+  return { lang, score: r.probability };
 }
 
 export const langDetect = defineStage({

