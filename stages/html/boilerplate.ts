@@ -17,19 +17,17 @@ const LEGAL =
   /\b(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie (policy|settings|preferences)|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|all rights reserved|do not sell my|manage consent)\b|©|\(c\) \d{4}|copyright \d{4}/i;
 const LEGAL_MAX_CHARS = 400;
 
-function wordCount(s: string): number {
-  let n = 0;
-  let inWord = false;
-  for (let i = 0; i < s.length; i++) {
-    const space = s.charCodeAt(i) <= 32;
-    if (!space && !inWord) n += 1;
-    inWord = !space;
-  }
-  return n;
+const LEGAL_HINT = /cooki|privac|terms|reserved|©|\(c\)|copyright|consent|sell my/i;
+
+/** A cheap pre-check before the full legal regex (most blocks mention none of these). */
+function legal(text: string): boolean {
+  return LEGAL_HINT.test(text) && LEGAL.test(text);
 }
 
 function menuLike(b: Block): boolean {
-  return wordCount(b.text) <= 3 && !/[.!?:;]$/.test(b.text);
+  if (b.words > 3) return false;
+  const last = b.text.charCodeAt(b.text.length - 1);
+  return last !== 46 && last !== 33 && last !== 63 && last !== 58 && last !== 59; // . ! ? : ;
 }
 
 function linked(run: Block[]): boolean {
@@ -65,8 +63,8 @@ export function removeBoilerplate(blocks: Block[], o: BoilerplateOptions): Clean
   }
   blocks.forEach((b, i) => {
     if (!keep[i]) return;
-    if (b.linkChars > 0 && b.linkChars / b.text.length > o.maxLinkDensity && wordCount(b.text) < o.linkDensityMaxWords) drop(i, 'link-density');
-    else if (b.text.length <= LEGAL_MAX_CHARS && LEGAL.test(b.text)) drop(i, 'cookie-legal');
+    if (b.linkChars > 0 && b.linkChars / b.text.length > o.maxLinkDensity && b.words < o.linkDensityMaxWords) drop(i, 'link-density');
+    else if (b.text.length <= LEGAL_MAX_CHARS && legal(b.text)) drop(i, 'cookie-legal');
   });
   return { text: joinBlocks(blocks.filter((_b, i) => keep[i])), removed };
 }

@@ -10,6 +10,8 @@ export interface Block {
   linkChars: number;
   /** Starts a new paragraph (blank line before) rather than a new line. */
   paragraph: boolean;
+  /** Whitespace-separated words in `text`. */
+  words: number;
   /** Set for blocks inside a page-level <header> or <footer>: chrome unless the region holds real prose. */
   region?: number;
 }
@@ -28,6 +30,14 @@ const LINK = 2;
 const CONTAINER = 4;
 const PRE = 8;
 const REGION = 16;
+
+/** Words in whitespace-collapsed text: spaces + 1 (counting char codes allocates nothing). */
+function countWords(text: string): number {
+  if (!text) return 0;
+  let n = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 32) n++;
+  return n;
+}
 
 function isChrome(attribs: Record<string, string>): boolean {
   if ('hidden' in attribs || attribs['aria-hidden'] === 'true') return true;
@@ -58,10 +68,18 @@ export function extractHtml(html: string): Extracted {
 
   const flush = (paragraph: boolean): void => {
     if (partsLen > 0) {
-      const raw = parts.join('');
-      const text = preDepth > 0 ? raw.replace(/^\n+|\s+$/g, '') : raw.replace(/\s+/g, ' ').trim();
+      const raw = parts.length === 1 ? parts[0] : parts.join('');
+      let text: string;
+      let words: number;
+      if (preDepth > 0) {
+        text = raw.replace(/^\n+|\s+$/g, '');
+        words = countWords(text.replace(/\s+/g, ' '));
+      } else {
+        text = raw.replace(/\s+/g, ' ').trim();
+        words = countWords(text);
+      }
       if (text) {
-        const block: Block = { text, linkChars: Math.min(linkChars, text.length), paragraph: nextIsParagraph };
+        const block: Block = { text, words, linkChars: Math.min(linkChars, text.length), paragraph: nextIsParagraph };
         if (region) block.region = region;
         blocks.push(block);
         nextIsParagraph = false;
