@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { DocTableWriter } from '../datasets/docTable.js';
 import { planParts } from '../datasets/inputs.js';
 import { readPart } from '../datasets/readPart.js';
+import { peakRssBytes } from '../datasets/peakRss.js';
 
 const [input, out] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
@@ -21,4 +22,4 @@ for (const part of parts) {
   }
   await w.finish(true);
 }
-process.stdout.write(`${JSON.stringify({ docs, bytes, wallMs: Date.now() - t0, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ docs, bytes, wallMs: Date.now() - t0, peakRssBytes: peakRssBytes() })}\n`);

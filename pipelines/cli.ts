@@ -9,6 +9,7 @@ import { buildSample } from '../datasets/sample.js';
 import { Engine, type OnBadInput } from './engine.js';
 import { inspectPath } from './inspect.js';
 import { loadPipeline } from './load.js';
+import { describeCurve } from '../stages/dedup/minhash.js';
 import { describeStages } from './stagesHelp.js';
 import { formatStats } from './statsTable.js';
 
@@ -64,6 +65,14 @@ await yargs(hideBin(process.argv))
     (y) => y.positional('path', { type: 'string', demandOption: true }).option('rows', { type: 'number', default: 3, describe: 'rows to show' }),
     async (argv) => {
       process.stdout.write(`${await inspectPath(resolve(argv.path), argv.rows)}\n`);
+    },
+  )
+  .command(
+    'minhash-curve',
+    'print the LSH detection probability for a bands x rows choice',
+    (y) => y.option('bands', { type: 'number', default: 14 }).option('rows', { type: 'number', default: 8 }),
+    (argv) => {
+      process.stdout.write(`${describeCurve(argv.bands, argv.rows)}\n`);
     },
   )
   .command(

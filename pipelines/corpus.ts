@@ -12,5 +12,7 @@ export default definePipeline({
     { stage: 'lang-detect', keep: ['en'], minScore: 0.65 },
     { stage: 'quality-scores' },
     { stage: 'quality' },
+    { stage: 'exact-dedup' },
+    { stage: 'minhash-dedup', bands: 14, rows: 8 },
   ],
 });

@@ -28,8 +28,9 @@ export const pipelineSchema = z
   .strict();
 
 type Stages = typeof STAGES;
+type OptionsOf<K extends StageName> = z.input<Stages[K]['options']>;
 /** One step: the stage name plus that stage's options, checked by the compiler. */
-export type StepInput = { [K in StageName]: { stage: K } & z.input<Stages[K]['options']> }[StageName];
+export type StepInput = { [K in StageName]: { stage: K } & (string extends keyof OptionsOf<K> ? unknown : OptionsOf<K>) }[StageName];
 export type PipelineInput = Omit<z.input<typeof pipelineSchema>, 'steps'> & { steps: StepInput[] };
 export type Pipeline = z.output<typeof pipelineSchema>;
 

@@ -10,14 +10,17 @@ import { readDocTable, DocTableWriter, type WrittenFile } from '../datasets/docT
 import { SKIP_HINT, UserError } from '../datasets/errors.js';
 import { planParts, type InputSpec, type Part } from '../datasets/inputs.js';
 import { readPart } from '../datasets/readPart.js';
+import { peakRssBytes } from '../datasets/peakRss.js';
 import { inputFingerprint, stepFingerprint } from './fingerprint.js';
 import {
-  MANIFEST_FORMAT, MANIFEST_VERSION, checkPart, manifestPath, partName, partRecordPath, readJson,
+  MANIFEST_FORMAT, MANIFEST_VERSION, checkPart, manifestPath, partName, partRecordPath, readJson, relEntry, stripCpu,
   type FileEntry, type InputCounters, type PartEntry, type PartRecord, type StageManifest,
 } from './manifest.js';
 import { Progress } from './progress.js';
 import { emptyCounters, mergeCounters, type BatchResult, type BatchTask, type StepCounters, type StepSpec } from './protocol.js';
 import { planRange } from './reuse.js';
+import { getGlobalStage } from '../stages/index.js';
+import { runGlobalStep, type GlobalContext } from './globalStep.js';
 import type { ResolvedPipeline, ResolvedStep } from './validate.js';
 
 export type OnBadInput = 'fail' | 'skip';
@@ -36,6 +39,8 @@ export interface RunOptions {
 }
 
 export interface StepStats extends Omit<StepCounters, 'cpuMs'> {
+  /** Global steps: what the reduce found. */
+  reduce?: Record<string, number>;
   dir: string;
   stage: string;
   reused: boolean;
@@ -70,15 +75,6 @@ function addInput(into: InputCounters, from: InputCounters): void {
   for (const [k, v] of Object.entries(from.skipped)) into.skipped[k] = (into.skipped[k] ?? 0) + v;
 }
 
-function stripCpu(c: StepCounters): Omit<StepCounters, 'cpuMs'> {
-  const { cpuMs: _cpu, ...rest } = c;
-  return rest;
-}
-
-function relEntry(dir: string, w: WrittenFile): FileEntry {
-  return { file: w.file.slice(dir.length + 1), rows: w.rows, bytes: w.bytes, sha256: w.sha256 };
-}
-
 /** `file:line` for line locations, `file (record 3 at byte 4096)` otherwise. */
 function where(source: string, location: string): string {
   const line = /^line (\d+)$/.exec(location);
@@ -86,7 +82,18 @@ function where(source: string, location: string): string {
 }
 
 /** Where a segment's documents come from: the raw input, or the parts of an upstream step. */
-type Source = { kind: 'input'; parts: Part[] } | { kind: 'step'; step: StepPlan; manifest: StageManifest };
+export type Source = { kind: 'input'; parts: Part[] } | { kind: 'step'; step: StepPlan; manifest: StageManifest };
+
+/** Consecutive document steps run fused in one segment; each global step is a segment of its own. */
+function segmentsOf(steps: StepPlan[]): StepPlan[][] {
+  const out: StepPlan[][] = [];
+  for (const s of steps) {
+    const last = out[out.length - 1];
+    if (getGlobalStage(s.stage) || !last || getGlobalStage(last[0].stage)) out.push([s]);
+    else last.push(s);
+  }
+  return out;
+}
 
 export class Engine {
   private pool?: Piscina;
@@ -133,12 +140,20 @@ export class Engine {
       if (m.input) addInput(input, m.input);
     }
     try {
-      if (start <= end) {
-        const segment = plans.slice(start, end + 1);
-        const source: Source = start === 0 ? { kind: 'input', parts } : { kind: 'step', step: plans[start - 1], manifest: reused[reused.length - 1] };
-        const seg = await this.runSegment(segment, source, this.opts.fromStage !== undefined);
-        stats.push(...seg.steps);
-        addInput(input, seg.input);
+      let source: Source = start === 0 ? { kind: 'input', parts } : { kind: 'step', step: plans[start - 1], manifest: reused[reused.length - 1] };
+      for (const segment of segmentsOf(plans.slice(start, end + 1))) {
+        const force = this.opts.fromStage !== undefined;
+        if (getGlobalStage(segment[0].stage)) {
+          if (source.kind !== 'step') throw new UserError(`${segment[0].dir}: a global stage needs an earlier step to read from`);
+          const ctx: GlobalContext = { pipeline: pipeline.name, threads: this.threads, quiet: Boolean(this.opts.quiet), pool: () => this.getPool(), prepareDir: (st, f) => this.prepareDir(st, f) };
+          stats.push(await runGlobalStep(ctx, segment[0], source, force));
+        } else {
+          const seg = await this.runSegment(segment, source, force);
+          stats.push(...seg.steps);
+          addInput(input, seg.input);
+        }
+        const last = segment[segment.length - 1];
+        source = { kind: 'step', step: last, manifest: (await readJson<StageManifest>(manifestPath(last.path)))! };
       }
     } finally {
       await this.pool?.destroy();
@@ -150,13 +165,13 @@ export class Engine {
       input,
       steps: stats,
       wallMs: Date.now() - t0,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: peakRssBytes(),
     };
     await writeJsonAtomic(join(out, 'stats.json'), result);
     return result;
   }
 
-  private getPool(): Piscina {
+  getPool(): Piscina {
     this.pool ??= new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
       minThreads: this.threads,
@@ -167,7 +182,7 @@ export class Engine {
   }
 
   /** Prepares a step folder: a fresh one when forced or stale, else keeps parts made with the same fingerprint. */
-  private async prepareDir(step: StepPlan, force: boolean): Promise<Map<number, PartRecord>> {
+  async prepareDir(step: StepPlan, force: boolean): Promise<Map<number, PartRecord>> {
     const keep = new Map<number, PartRecord>();
     const old = await readJson<StageManifest>(manifestPath(step.path));
     let stale = force || (old !== undefined && old.fingerprint !== step.fingerprint);
@@ -179,12 +194,20 @@ export class Engine {
         if (!rec || rec.fingerprint !== step.fingerprint) stale = true;
         else records.push(rec);
       }
+      // A global step's map and reduce records carry the fingerprint too.
+      const keyNames = await readdir(join(step.path, 'keys')).catch(() => [] as string[]);
+      for (const name of keyNames.filter((n) => n.endsWith('.json'))) {
+        if ((await readJson<{ fingerprint: string }>(join(step.path, 'keys', name)))?.fingerprint !== step.fingerprint) stale = true;
+      }
+      const cluster = await readJson<{ fingerprint: string }>(join(step.path, 'clusters.json'));
+      if (cluster && cluster.fingerprint !== step.fingerprint) stale = true;
     }
     if (stale) await rm(step.path, { recursive: true, force: true });
     await mkdir(join(step.path, 'parts'), { recursive: true });
     await mkdir(join(step.path, 'rejected'), { recursive: true });
+    await mkdir(join(step.path, 'keys'), { recursive: true });
     await rm(manifestPath(step.path), { force: true });
-    for (const sub of ['', 'rejected', 'parts']) {
+    for (const sub of ['', 'rejected', 'parts', 'keys']) {
       for (const name of await readdir(join(step.path, sub))) {
         if (name.includes('.tmp-')) await rm(join(step.path, sub, name), { force: true });
       }
@@ -278,7 +301,7 @@ export class Engine {
     let readRejects: RejectedDoc[] = [];
     const flush = async (): Promise<void> => {
       if (docs.length === 0 && readRejects.length === 0) return;
-      const task: BatchTask = { steps: specs, docs };
+      const task: BatchTask = { kind: 'steps', steps: specs, docs };
       queue.push({ result: docs.length ? pool.run(task) : Promise.resolve(emptyResult(steps.length)), readRejects });
       docs = [];
       bytes = 0;

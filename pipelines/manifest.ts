@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../datasets/atomicFile.js';
+import type { WrittenFile } from '../datasets/docTable.js';
 import type { StepCounters } from './protocol.js';
 
 export const MANIFEST_FORMAT = 'sluice.stage';
@@ -50,6 +51,8 @@ export interface StageManifest {
   parts: PartEntry[];
   totals: Omit<StepCounters, 'cpuMs'>;
   input?: InputCounters;
+  /** Global steps: what the reduce found (clusters, duplicates, candidate pairs). */
+  reduce?: Record<string, number>;
 }
 
 export function manifestPath(stageDir: string): string {
@@ -85,4 +88,14 @@ export async function checkFile(dir: string, entry: FileEntry): Promise<string |
 /** Why a part record cannot be reused, or null when every file it names is intact. */
 export async function checkPart(dir: string, rec: PartEntry): Promise<string | null> {
   return (await checkFile(dir, rec.output)) ?? (rec.rejected ? await checkFile(dir, rec.rejected) : null);
+}
+
+export function stripCpu(c: StepCounters): Omit<StepCounters, 'cpuMs'> {
+  const { cpuMs: _cpu, ...rest } = c;
+  return rest;
+}
+
+/** A written file's entry, its path relative to the step folder. */
+export function relEntry(dir: string, w: WrittenFile): FileEntry {
+  return { file: w.file.slice(dir.length + 1), rows: w.rows, bytes: w.bytes, sha256: w.sha256 };
 }

@@ -10,7 +10,15 @@ export interface StepSpec {
 
 /** One task: a batch of documents through a run of fused per-document steps. */
 export interface BatchTask {
+  kind: 'steps';
   steps: StepSpec[];
+  docs: Doc[];
+}
+
+/** The map step of a global stage over one batch; the result (typed arrays) is transferred back. */
+export interface MapTask {
+  kind: 'map';
+  step: StepSpec;
   docs: Doc[];
 }
 

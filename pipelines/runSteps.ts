@@ -1,11 +1,12 @@
 // Runs a batch through fused steps: what a worker does, also callable in-thread (tests, single-thread runs).
 import { utf8Bytes, type Doc } from '../datasets/doc.js';
-import { getStage } from '../stages/index.js';
-import { emptyCounters, type BatchResult, type BatchTask, type StepResult } from './protocol.js';
+import { getDocStage, getGlobalStage, getStage } from '../stages/index.js';
+import type { KeyColumns } from '../stages/stage.js';
+import { emptyCounters, type BatchResult, type BatchTask, type MapTask, type StepResult } from './protocol.js';
 
 const states = new Map<string, Promise<unknown>>();
 
-function stateFor(key: string, stageName: string, options: Record<string, unknown>): Promise<unknown> {
+export function stateFor(key: string, stageName: string, options: Record<string, unknown>): Promise<unknown> {
   let s = states.get(key);
   if (!s) {
     const stage = getStage(stageName);
@@ -26,8 +27,8 @@ export async function runSteps(task: BatchTask): Promise<BatchResult> {
   const steps: StepResult[] = [];
   let bytesIn = textBytes(docs);
   for (const spec of task.steps) {
-    const stage = getStage(spec.stage);
-    if (!stage) throw new Error(`worker: unknown stage "${spec.stage}"`);
+    const stage = getDocStage(spec.stage);
+    if (!stage) throw new Error(`worker: unknown document stage "${spec.stage}"`);
     const state = await stateFor(spec.key, spec.stage, spec.options);
     const t0 = performance.now();
     let out;
@@ -50,4 +51,16 @@ export async function runSteps(task: BatchTask): Promise<BatchResult> {
     bytesIn = counters.bytesOut;
   }
   return { steps };
+}
+
+/** The map step of a global stage over one batch: per-document keys. */
+export async function runMap(task: MapTask): Promise<KeyColumns> {
+  const stage = getGlobalStage(task.step.stage);
+  if (!stage) throw new Error(`worker: unknown global stage "${task.step.stage}"`);
+  const state = await stateFor(task.step.key, task.step.stage, task.step.options);
+  try {
+    return await stage.map(task.docs, task.step.options, state);
+  } catch (e) {
+    throw new Error(`stage ${task.step.stage} failed on the batch starting at document ${task.docs[0]?.id ?? '(empty batch)'}: ${(e as Error).message}`);
+  }
 }

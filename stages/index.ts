@@ -1,11 +1,13 @@
 // The stage registry: every stage a pipeline step can name.
+import { exactDedup } from './exactDedup.js';
 import { htmlStrip } from './htmlStrip.js';
 import { langDetect } from './langDetect.js';
 import { normalize } from './normalize.js';
+import { minhashDedup } from './minhashDedup.js';
 import { passthrough } from './passthrough.js';
 import { quality } from './quality.js';
 import { qualityScores } from './qualityScores.js';
-import type { DocStage } from './stage.js';
+import type { DocStage, GlobalStage, Stage } from './stage.js';
 
 export const STAGES = {
   'html-strip': htmlStrip,
@@ -14,10 +16,22 @@ export const STAGES = {
   passthrough,
   'quality-scores': qualityScores,
   quality,
+  'exact-dedup': exactDedup,
+  'minhash-dedup': minhashDedup,
 } as const;
 
 export type StageName = keyof typeof STAGES;
 
-export function getStage(name: string): DocStage | undefined {
-  return Object.hasOwn(STAGES, name) ? (STAGES[name as StageName] as unknown as DocStage) : undefined;
+export function getStage(name: string): Stage | undefined {
+  return Object.hasOwn(STAGES, name) ? (STAGES[name as StageName] as unknown as Stage) : undefined;
+}
+
+export function getDocStage(name: string): DocStage | undefined {
+  const s = getStage(name);
+  return s?.kind === 'document' ? s : undefined;
+}
+
+export function getGlobalStage(name: string): GlobalStage | undefined {
+  const s = getStage(name);
+  return s?.kind === 'global' ? s : undefined;
 }

@@ -30,3 +30,40 @@ export interface DocStage<Schema extends z.ZodObject = z.ZodObject, State = unkn
 export function defineStage<Schema extends z.ZodObject, State = undefined>(stage: DocStage<Schema, State>): DocStage<Schema, State> {
   return stage;
 }
+
+/** Per-document 64-bit keys from a global stage's map step: `columns` keys per document, column-major. */
+export interface KeyColumns {
+  columns: number;
+  rows: number;
+  /** Key (column c, row r) is (keys[2 * (c * rows + r)], keys[2 * (c * rows + r) + 1]). */
+  keys: Uint32Array;
+  /** 0: the document takes no part (nothing to compare): never a duplicate, never a representative. */
+  valid: Uint8Array;
+}
+
+/**
+ * A corpus-wide stage: a map over batches in workers (keys per document), then the engine's reduce
+ * (documents sharing any key are joined; the first in input order is kept), then a filter pass.
+ */
+export interface GlobalStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
+  name: string;
+  description: string;
+  kind: 'global';
+  options: Schema;
+  requires?: string[];
+  init?: (options: z.output<Schema>) => State | Promise<State>;
+  map: (docs: readonly Doc[], options: z.output<Schema>, state: State) => KeyColumns | Promise<KeyColumns>;
+  /** Optional exact check of candidate pairs before they are joined. */
+  verify?: {
+    enabled: (options: z.output<Schema>) => boolean;
+    threshold: (options: z.output<Schema>) => number;
+    /** A sorted, de-duplicated feature set of one text (e.g. shingle hashes). */
+    features: (text: string, options: z.output<Schema>, state: State) => Uint32Array;
+  };
+}
+
+export type Stage = DocStage | GlobalStage;
+
+export function defineGlobalStage<Schema extends z.ZodObject, State = undefined>(stage: GlobalStage<Schema, State>): GlobalStage<Schema, State> {
+  return stage;
+}

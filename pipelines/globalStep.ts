@@ -1,0 +1,255 @@
+// A global step (exact-dedup, minhash-dedup): map in workers -> keys/part-N.bin, reduce in this thread ->
+// clusters.bin, then a filter pass that keeps each cluster's first document. Every phase leaves records
+// with the step's fingerprint and checksums, so a killed run resumes at the phase and part it reached.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import parquet from 'parquetjs-lite';
+import type { Piscina } from 'piscina';
+import { sha256File, writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
+import type { Doc } from '../datasets/doc.js';
+import { DocTableWriter, readDocTable } from '../datasets/docTable.js';
+import { getGlobalStage } from '../stages/index.js';
+import type { KeyColumns } from '../stages/stage.js';
+import { clusterKeys, type ClusterResult, type KeyPart } from './cluster.js';
+import type { Source, StepPlan, StepStats } from './engine.js';
+import { hashJson } from './fingerprint.js';
+import { concatKeys, encodeKeys } from './keysFile.js';
+import {
+  MANIFEST_FORMAT, MANIFEST_VERSION, checkFile, manifestPath, partName, partRecordPath, readJson, relEntry, stripCpu,
+  type FileEntry, type PartEntry, type PartRecord, type StageManifest,
+} from './manifest.js';
+import { Progress } from './progress.js';
+import { emptyCounters, type MapTask } from './protocol.js';
+import { stateFor } from './runSteps.js';
+
+export interface GlobalContext {
+  pipeline: string;
+  threads: number;
+  quiet: boolean;
+  pool: () => Piscina;
+  prepareDir: (step: StepPlan, force: boolean) => Promise<Map<number, PartRecord>>;
+}
+
+interface KeysRecord extends FileEntry {
+  part: number;
+  fingerprint: string;
+  columns: number;
+}
+
+interface ClustersRecord extends FileEntry {
+  fingerprint: string;
+  keysDigest: string;
+  clusters: number;
+  duplicates: number;
+  candidatePairs: number;
+}
+
+const BATCH_DOCS = 512;
+
+type StepSource = Extract<Source, { kind: 'step' }>;
+
+/** Map phase for one part: batches of upstream documents to the pool, keys back in order, one file. */
+async function mapPart(ctx: GlobalContext, step: StepPlan, source: StepSource, entry: PartEntry, progress: Progress): Promise<KeysRecord> {
+  const pool = ctx.pool();
+  const spec = { stage: step.stage, options: step.options, key: step.fingerprint };
+  const inFlight: Promise<KeyColumns>[] = [];
+  const results: KeyColumns[] = [];
+  let batch: Doc[] = [];
+  let bytes = 0;
+  const send = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const task: MapTask = { kind: 'map', step: spec, docs: batch };
+    inFlight.push(pool.run(task) as Promise<KeyColumns>);
+    progress.add(batch.length, bytes);
+    batch = [];
+    bytes = 0;
+    while (inFlight.length >= ctx.threads * 2) results.push(await inFlight.shift()!);
+  };
+  for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
+    batch.push(doc);
+    bytes += doc.text.length;
+    if (batch.length >= BATCH_DOCS) await send();
+  }
+  await send();
+  while (inFlight.length) results.push(await inFlight.shift()!);
+  const columns = results[0]?.columns ?? 0;
+  const keys = concatKeys(results, columns);
+  const file = join('keys', `${partName(entry.part)}.bin`);
+  await writeFileAtomic(join(step.path, file), encodeKeys(keys));
+  const path = join(step.path, file);
+  const record: KeysRecord = { part: entry.part, fingerprint: step.fingerprint, columns, file, rows: keys.rows, bytes: (await stat(path)).size, sha256: await sha256File(path) };
+  await writeJsonAtomic(join(step.path, 'keys', `${partName(entry.part)}.json`), record);
+  return record;
+}
+
+/** Reads the documents at the given global indices (for exact verification of candidate pairs). */
+async function featuresOf(step: StepPlan, source: StepSource, wanted: Set<number>): Promise<Map<number, Uint32Array>> {
+  const stage = getGlobalStage(step.stage)!;
+  const state = await stateFor(`${step.fingerprint}:main`, step.stage, step.options);
+  const out = new Map<number, Uint32Array>();
+  let base = 0;
+  for (const entry of source.manifest.parts) {
+    let i = base;
+    const hasAny = [...wanted].some((g) => g >= base && g < base + entry.output.rows);
+    if (hasAny) {
+      for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
+        if (wanted.has(i)) out.set(i, stage.verify!.features(doc.text, step.options, state));
+        i++;
+      }
+    }
+    base += entry.output.rows;
+  }
+  return out;
+}
+
+async function reduce(step: StepPlan, source: StepSource, keyParts: KeysRecord[]): Promise<{ rep: Int32Array; record: ClustersRecord }> {
+  const keysDigest = hashJson(keyParts.map((k) => k.sha256));
+  const old = await readJson<ClustersRecord>(join(step.path, 'clusters.json'));
+  if (old && old.fingerprint === step.fingerprint && old.keysDigest === keysDigest && (await checkFile(step.path, old)) === null) {
+    const buf = await readFile(join(step.path, old.file));
+    return { rep: new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), record: old };
+  }
+  const stage = getGlobalStage(step.stage)!;
+  const parts: KeyPart[] = keyParts.map((k) => ({ path: join(step.path, k.file), rows: k.rows }));
+  const columns = Math.max(0, ...keyParts.map((k) => k.columns));
+  let verify: ((pairs: [number, number][]) => Promise<[number, number][]>) | undefined;
+  if (stage.verify?.enabled(step.options)) {
+    const threshold = stage.verify.threshold(step.options);
+    verify = async (pairs) => {
+      const features = await featuresOf(step, source, new Set(pairs.flat()));
+      const { jaccard } = await import('../stages/dedup/minhash.js');
+      return pairs.filter(([a, b]) => jaccard(features.get(a)!, features.get(b)!) >= threshold);
+    };
+  }
+  const result: ClusterResult = await clusterKeys(parts, columns, verify);
+  const file = 'clusters.bin';
+  await writeFileAtomic(join(step.path, file), Buffer.from(result.rep.buffer, result.rep.byteOffset, result.rep.byteLength));
+  const path = join(step.path, file);
+  const record: ClustersRecord = {
+    fingerprint: step.fingerprint,
+    keysDigest,
+    file,
+    rows: result.rep.length,
+    bytes: (await stat(path)).size,
+    sha256: await sha256File(path),
+    clusters: result.clusters,
+    duplicates: result.duplicates,
+    candidatePairs: result.candidatePairs,
+  };
+  await writeJsonAtomic(join(step.path, 'clusters.json'), record);
+  return { rep: result.rep, record };
+}
+
+/** Ids of the kept documents of clusters, read from the id column only. */
+async function rootIds(source: StepSource, roots: Set<number>): Promise<Map<number, string>> {
+  const ids = new Map<number, string>();
+  let base = 0;
+  for (const entry of source.manifest.parts) {
+    const rows = entry.output.rows;
+    if ([...roots].some((g) => g >= base && g < base + rows)) {
+      const reader = await parquet.ParquetReader.openFile(join(source.step.path, entry.output.file));
+      const cursor = reader.getCursor(['id']);
+      for (let i = base; ; i++) {
+        const row = await cursor.next();
+        if (!row) break;
+        if (roots.has(i)) ids.set(i, String(row.id));
+      }
+      await reader.close();
+    }
+    base += rows;
+  }
+  return ids;
+}
+
+async function filterPart(step: StepPlan, entry: PartEntry, source: StepSource, base: number, rep: Int32Array, ids: Map<number, string>): Promise<PartRecord> {
+  const name = partName(entry.part);
+  const kept = new DocTableWriter(join(step.path, `${name}.parquet`), false);
+  const rejected = new DocTableWriter(join(step.path, 'rejected', `${name}.parquet`), true);
+  const counters = emptyCounters();
+  let g = base;
+  for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
+    const bytes = Buffer.byteLength(doc.text);
+    counters.docsIn++;
+    counters.bytesIn += bytes;
+    const root = rep[g];
+    if (root === g) {
+      await kept.write(doc);
+      counters.docsOut++;
+      counters.bytesOut += bytes;
+    } else {
+      counters.dropped.duplicate = (counters.dropped.duplicate ?? 0) + 1;
+      await rejected.write({ ...doc, meta: { ...doc.meta, dupCluster: root, dupOf: ids.get(root) ?? null }, stage: step.stage, reason: 'duplicate' });
+    }
+    g++;
+  }
+  const out = await kept.finish(true);
+  const rej = await rejected.finish(false);
+  const record: PartRecord = {
+    part: entry.part,
+    fingerprint: step.fingerprint,
+    from: entry.from,
+    output: relEntry(step.path, out!),
+    rejected: rej ? relEntry(step.path, rej) : null,
+    counters: stripCpu(counters),
+  };
+  await writeJsonAtomic(partRecordPath(step.path, entry.part), record);
+  return record;
+}
+
+export async function runGlobalStep(ctx: GlobalContext, step: StepPlan, source: StepSource, force: boolean): Promise<StepStats> {
+  const t0 = Date.now();
+  const keptParts = await ctx.prepareDir(step, force);
+  const upParts = source.manifest.parts;
+  // Map: keys per part, reusing intact ones.
+  const progress = new Progress(`${step.dir} (map)`, source.manifest.totals.bytesOut, upParts.length, process.stderr, ctx.quiet);
+  const keyParts: KeysRecord[] = [];
+  try {
+    for (const entry of upParts) {
+      const old = await readJson<KeysRecord>(join(step.path, 'keys', `${partName(entry.part)}.json`));
+      if (old && old.fingerprint === step.fingerprint && (await checkFile(step.path, old)) === null) keyParts.push(old);
+      else keyParts.push(await mapPart(ctx, step, source, entry, progress));
+      progress.partDone(entry.output.bytes);
+    }
+  } finally {
+    progress.finish();
+  }
+  // Reduce: clusters over the whole corpus.
+  const { rep, record } = await reduce(step, source, keyParts);
+  const roots = new Set<number>();
+  for (let i = 0; i < rep.length; i++) if (rep[i] !== i) roots.add(rep[i]);
+  const ids = await rootIds(source, roots);
+  // Filter: keep each cluster's first document; the others go to rejected/ with the cluster and kept id.
+  const records: PartRecord[] = [];
+  let base = 0;
+  for (const entry of upParts) {
+    const old = keptParts.get(entry.part);
+    records.push(old ?? (await filterPart(step, entry, source, base, rep, ids)));
+    base += entry.output.rows;
+  }
+  const totals = emptyCounters();
+  const parts: PartEntry[] = records.map(({ fingerprint: _f, ...e }) => {
+    totals.docsIn += e.counters.docsIn;
+    totals.docsOut += e.counters.docsOut;
+    totals.bytesIn += e.counters.bytesIn;
+    totals.bytesOut += e.counters.bytesOut;
+    for (const [k, v] of Object.entries(e.counters.dropped)) totals.dropped[k] = (totals.dropped[k] ?? 0) + v;
+    return e;
+  });
+  const reduceStats = { clusters: record.clusters, duplicates: record.duplicates, candidatePairs: record.candidatePairs };
+  const manifest: StageManifest = {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    pipeline: ctx.pipeline,
+    step: step.index,
+    stage: step.stage,
+    dir: step.dir,
+    options: step.options,
+    fingerprint: step.fingerprint,
+    upstream: { dir: source.step.dir, fingerprint: step.upstreamFingerprint },
+    parts,
+    totals: stripCpu(totals),
+    reduce: reduceStats,
+  };
+  await writeJsonAtomic(manifestPath(step.path), manifest);
+  return { dir: step.dir, stage: step.stage, reused: false, wallMs: Date.now() - t0, cpuMs: 0, ...stripCpu(totals), reduce: reduceStats };
+}

@@ -1,0 +1,7 @@
+// The text both dedup stages compare: NFKC, lower case, punctuation removed, whitespace folded to one space.
+const PUNCT = /[\p{P}\p{S}]+/gu;
+const SPACE = /\s+/gu;
+
+export function dedupNormalize(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(PUNCT, ' ').replace(SPACE, ' ').trim();
+}
