@@ -19,7 +19,7 @@ import {
 import { Progress } from './progress.js';
 import { emptyCounters, mergeCounters, type BatchResult, type BatchTask, type StepCounters, type StepSpec } from './protocol.js';
 import { planRange } from './reuse.js';
-import { getGlobalStage } from '../stages/index.js';
+import { getGlobalStage, getStage } from '../stages/index.js';
 import { runGlobalStep, type GlobalContext } from './globalStep.js';
 import type { ResolvedPipeline, ResolvedStep } from './validate.js';
 
@@ -118,7 +118,7 @@ export class Engine {
     const parts = await planParts(spec, cwd);
     let upstream = inputFingerprint(spec, parts, this.onBadInput);
     const plans: StepPlan[] = pipeline.steps.map((s) => {
-      const fingerprint = stepFingerprint(s.stage, s.options, upstream);
+      const fingerprint = stepFingerprint(s.stage, getStage(s.stage)?.version ?? 1, s.options, upstream);
       const plan = { ...s, fingerprint, upstreamFingerprint: upstream, path: join(out, s.dir) };
       upstream = fingerprint;
       return plan;
@@ -136,7 +136,7 @@ export class Engine {
     const stats: StepStats[] = [];
     const input = emptyInput();
     for (const m of reused) {
-      stats.push({ dir: m.dir, stage: m.stage, reused: true, wallMs: 0, cpuMs: 0, ...m.totals });
+      stats.push({ dir: m.dir, stage: m.stage, reused: true, wallMs: 0, cpuMs: 0, ...m.totals, ...(m.reduce ? { reduce: m.reduce } : {}) });
       if (m.input) addInput(input, m.input);
     }
     try {

@@ -13,6 +13,7 @@ export function inputFingerprint(spec: InputSpec, parts: Part[], onBadInput: str
   return hashJson({ readerOptions, plan, onBadInput });
 }
 
-export function stepFingerprint(stage: string, options: Record<string, unknown>, upstream: string): string {
-  return hashJson({ stage, options, upstream, manifestVersion: 1 });
+/** `version` is the stage's own: bumped when its output changes for the same options. */
+export function stepFingerprint(stage: string, version: number, options: Record<string, unknown>, upstream: string): string {
+  return hashJson({ stage, version, options, upstream, manifestVersion: 1 });
 }

@@ -18,6 +18,8 @@ export interface DocStage<Schema extends z.ZodObject = z.ZodObject, State = unkn
   kind: 'document';
   /** Stages that must come earlier in the pipeline (checked when the definition is loaded). */
   requires?: string[];
+  /** Bumped when the stage's output changes for the same options, so old outputs are not reused (default 1). */
+  version?: number;
   /** The options: types, defaults and validation in one place; unknown keys are rejected. */
   options: Schema;
   /** Runs once per worker thread per options (load a model, a tokenizer, a hasher). */
@@ -51,6 +53,7 @@ export interface GlobalStage<Schema extends z.ZodObject = z.ZodObject, State = u
   kind: 'global';
   options: Schema;
   requires?: string[];
+  version?: number;
   init?: (options: z.output<Schema>) => State | Promise<State>;
   map: (docs: readonly Doc[], options: z.output<Schema>, state: State) => KeyColumns | Promise<KeyColumns>;
   /** Optional exact check of candidate pairs before they are joined. */

@@ -22,7 +22,7 @@ test('unknown stage options, unknown stages and unknown top-level keys are error
     message: 'p.json: steps[0]: unknown option "minChar" (valid: unicode, stripControl, collapseBlankLines, minChars, maxChars)',
   });
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'html-strp' }] }, 'p.json'), {
-    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, normalize, passthrough, quality-scores, quality)',
+    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, normalize, passthrough, quality-scores, quality, exact-dedup, minhash-dedup)',
   });
   assert.throws(() => validatePipeline({ ...ok, thread: 2 }, "p.json"), { message: /^p\.json: \(definition\): unknown option "thread" \(valid: name, description, input, output, batchDocs, batchBytes, steps\)$/ });
   assert.throws(() => validatePipeline({ ...ok, input: { paths: 'a.jsonl' } }, 'p.json'), { message: 'p.json: input.paths: expected array, got "a.jsonl"' });
@@ -34,5 +34,11 @@ test('unknown stage options, unknown stages and unknown top-level keys are error
 test('a stage that needs an earlier one says so', () => {
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'quality' }] }, 'p.json'), {
     message: 'p.json: steps[0]: stage quality needs quality-scores earlier in the pipeline',
+  });
+});
+
+test('a global stage cannot be the first step', () => {
+  assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'minhash-dedup' }] }, 'p.json'), {
+    message: 'p.json: steps[0]: stage minhash-dedup reads its input twice: put a document step before it (e.g. normalize)',
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Doc } from '../../datasets/doc.js';
 import { STAGES } from '../../stages/index.js';
-import type { DocStage } from '../../stages/stage.js';
+import type { DocStage, GlobalStage } from '../../stages/stage.js';
 import { repoRoot } from '../helpers.js';
 
 function deepFreeze<T>(x: T): T {
@@ -27,7 +27,7 @@ function sampleDocs(): Doc[] {
   ];
 }
 
-for (const stage of Object.values(STAGES) as unknown as DocStage[]) {
+for (const stage of (Object.values(STAGES) as unknown as (DocStage | GlobalStage)[]).filter((s): s is DocStage => s.kind === 'document')) {
   test(`stage ${stage.name}: conformance`, async () => {
     const options = stage.options.parse({});
     const state = stage.init ? await stage.init(options) : undefined;
@@ -41,5 +41,20 @@ for (const stage of Object.values(STAGES) as unknown as DocStage[]) {
     for (const r of a.rejected) assert.match(r.reason, /^[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'reasons are short kebab-case names');
     for (const v of Object.values(a.counters ?? {})) assert.ok(Number.isFinite(v));
     assert.deepEqual(sampleDocs(), docs, 'input unchanged');
+  });
+}
+
+for (const stage of (Object.values(STAGES) as unknown as (DocStage | GlobalStage)[]).filter((s): s is GlobalStage => s.kind === 'global')) {
+  test(`global stage ${stage.name}: conformance of its map`, async () => {
+    const options = stage.options.parse({});
+    const state = stage.init ? await stage.init(options) : undefined;
+    const empty = await stage.map([], options, state);
+    assert.equal(empty.rows, 0);
+    const docs = deepFreeze(sampleDocs());
+    const a = await stage.map(docs, options, state);
+    assert.deepEqual(a, await stage.map(sampleDocs(), options, state), 'deterministic, and frozen input is not mutated');
+    assert.equal(a.rows, docs.length);
+    assert.equal(a.keys.length, a.columns * a.rows * 2);
+    assert.deepEqual([...a.valid], [1, 1, 0, 0, 1], 'documents with no words take no part');
   });
 }
