@@ -11,6 +11,7 @@ import { inspectPath } from './inspect.js';
 import { loadPipeline } from './load.js';
 import { describeCurve } from '../stages/dedup/minhash.js';
 import { describeStages } from './stagesHelp.js';
+import { decodeCommand, encodeCommand } from './encodeCli.js';
 import { formatStats } from './statsTable.js';
 
 function fail(message: string, err?: Error): never {
@@ -66,6 +67,18 @@ await yargs(hideBin(process.argv))
     async (argv) => {
       process.stdout.write(`${await inspectPath(resolve(argv.path), argv.rows)}\n`);
     },
+  )
+  .command(
+    'encode [file]',
+    'text to token ids: one line of space-separated ids per input line (stdin without a file)',
+    (y) => y.positional('file', { type: 'string' }).option('tokenizer', { type: 'string', default: 'gpt2', describe: 'tokenizer.json path or "gpt2"' }),
+    (argv) => encodeCommand(argv.tokenizer, argv.file),
+  )
+  .command(
+    'decode [file]',
+    'token ids (space-separated, one sequence per line) back to text',
+    (y) => y.positional('file', { type: 'string' }).option('tokenizer', { type: 'string', default: 'gpt2', describe: 'tokenizer.json path or "gpt2"' }),
+    (argv) => decodeCommand(argv.tokenizer, argv.file),
   )
   .command(
     'minhash-curve',

@@ -14,5 +14,6 @@ export default definePipeline({
     { stage: 'quality' },
     { stage: 'exact-dedup' },
     { stage: 'minhash-dedup', bands: 14, rows: 8 },
+    { stage: 'bpe-train', vocabSize: 4096 },
   ],
 });

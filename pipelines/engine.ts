@@ -19,7 +19,8 @@ import {
 import { Progress } from './progress.js';
 import { emptyCounters, mergeCounters, type BatchResult, type BatchTask, type StepCounters, type StepSpec } from './protocol.js';
 import { planRange } from './reuse.js';
-import { getGlobalStage, getStage } from '../stages/index.js';
+import { getGlobalStage, getStage, getTrainStage } from '../stages/index.js';
+import { runTrainStep } from './trainStep.js';
 import { runGlobalStep, type GlobalContext } from './globalStep.js';
 import type { ResolvedPipeline, ResolvedStep } from './validate.js';
 
@@ -84,12 +85,16 @@ function where(source: string, location: string): string {
 /** Where a segment's documents come from: the raw input, or the parts of an upstream step. */
 export type Source = { kind: 'input'; parts: Part[] } | { kind: 'step'; step: StepPlan; manifest: StageManifest };
 
-/** Consecutive document steps run fused in one segment; each global step is a segment of its own. */
+function isDocStep(s: StepPlan): boolean {
+  return getStage(s.stage)?.kind === 'document';
+}
+
+/** Consecutive document steps run fused in one segment; each corpus-wide step is a segment of its own. */
 function segmentsOf(steps: StepPlan[]): StepPlan[][] {
   const out: StepPlan[][] = [];
   for (const s of steps) {
     const last = out[out.length - 1];
-    if (getGlobalStage(s.stage) || !last || getGlobalStage(last[0].stage)) out.push([s]);
+    if (!isDocStep(s) || !last || !isDocStep(last[0])) out.push([s]);
     else last.push(s);
   }
   return out;
@@ -143,10 +148,12 @@ export class Engine {
       let source: Source = start === 0 ? { kind: 'input', parts } : { kind: 'step', step: plans[start - 1], manifest: reused[reused.length - 1] };
       for (const segment of segmentsOf(plans.slice(start, end + 1))) {
         const force = this.opts.fromStage !== undefined;
-        if (getGlobalStage(segment[0].stage)) {
-          if (source.kind !== 'step') throw new UserError(`${segment[0].dir}: a global stage needs an earlier step to read from`);
-          const ctx: GlobalContext = { pipeline: pipeline.name, threads: this.threads, quiet: Boolean(this.opts.quiet), pool: () => this.getPool(), prepareDir: (st, f) => this.prepareDir(st, f) };
+        const ctx: GlobalContext = { pipeline: pipeline.name, threads: this.threads, quiet: Boolean(this.opts.quiet), pool: () => this.getPool(), prepareDir: (st, f) => this.prepareDir(st, f) };
+        if (!isDocStep(segment[0]) && source.kind !== 'step') throw new UserError(`${segment[0].dir}: a corpus-wide stage needs an earlier step to read from`);
+        if (getGlobalStage(segment[0].stage) && source.kind === 'step') {
           stats.push(await runGlobalStep(ctx, segment[0], source, force));
+        } else if (getTrainStage(segment[0].stage) && source.kind === 'step') {
+          stats.push(await runTrainStep(ctx, segment[0], source, force));
         } else {
           const seg = await this.runSegment(segment, source, force);
           stats.push(...seg.steps);

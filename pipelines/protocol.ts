@@ -22,6 +22,14 @@ export interface MapTask {
   docs: Doc[];
 }
 
+/** The count step of a train stage over one batch. */
+export interface CountTask {
+  kind: 'count';
+  step: StepSpec;
+  docs: Doc[];
+  sampleFraction: number;
+}
+
 export interface StepCounters {
   docsIn: number;
   docsOut: number;

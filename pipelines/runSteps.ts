@@ -1,8 +1,8 @@
 // Runs a batch through fused steps: what a worker does, also callable in-thread (tests, single-thread runs).
 import { utf8Bytes, type Doc } from '../datasets/doc.js';
-import { getDocStage, getGlobalStage, getStage } from '../stages/index.js';
+import { getDocStage, getGlobalStage, getStage, getTrainStage } from '../stages/index.js';
 import type { KeyColumns } from '../stages/stage.js';
-import { emptyCounters, type BatchResult, type BatchTask, type MapTask, type StepResult } from './protocol.js';
+import { emptyCounters, type BatchResult, type BatchTask, type CountTask, type MapTask, type StepResult } from './protocol.js';
 
 const states = new Map<string, Promise<unknown>>();
 
@@ -63,4 +63,12 @@ export async function runMap(task: MapTask): Promise<KeyColumns> {
   } catch (e) {
     throw new Error(`stage ${task.step.stage} failed on the batch starting at document ${task.docs[0]?.id ?? '(empty batch)'}: ${(e as Error).message}`);
   }
+}
+
+/** The count step of a train stage over one batch. */
+export async function runCount(task: CountTask): Promise<Record<string, number>> {
+  const stage = getTrainStage(task.step.stage);
+  if (!stage) throw new Error(`worker: unknown train stage "${task.step.stage}"`);
+  const state = await stateFor(task.step.key, task.step.stage, task.step.options);
+  return stage.count(task.docs, task.step.options, state, { sampleFraction: task.sampleFraction });
 }

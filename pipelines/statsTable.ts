@@ -34,7 +34,7 @@ export function formatStats(s: RunStats): string {
       mb(st.bytesOut),
       st.reused ? '-' : secs.toFixed(1),
       st.reused || secs === 0 ? '-' : Math.round(st.docsIn / secs).toLocaleString('en-US'),
-      reasons(st.dropped) + (st.reduce ? ` (${st.reduce.clusters.toLocaleString('en-US')} clusters)` : ''),
+      reasons(st.dropped) + (st.reduce ? ` (${Object.entries(st.reduce).filter(([k]) => k !== 'sampleFraction').map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')})` : ''),
     ]);
   }
   return `${pad(rows)}\n\n${s.pipeline}: ${(s.wallMs / 1000).toFixed(1)} s on ${s.threads} thread(s), peak RSS ${mb(s.peakRssBytes)} MB, output in ${s.out}`;

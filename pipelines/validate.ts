@@ -75,7 +75,7 @@ export function validatePipeline(raw: unknown, label: string): ResolvedPipeline 
       errors.push(...formatIssues(parsed.error.issues, raw, ['steps', i], Object.keys(stage.options.shape)));
       return;
     }
-    if (stage.kind === 'global' && i === 0) errors.push(`steps[0]: stage ${stage.name} reads its input twice: put a document step before it (e.g. normalize)`);
+    if (stage.kind !== 'document' && i === 0) errors.push(`steps[0]: stage ${stage.name} reads its input twice: put a document step before it (e.g. normalize)`);
     for (const need of stage.requires ?? []) {
       if (!top.data.steps.slice(0, i).some((s) => s.stage === need)) errors.push(`steps[${i}]: stage ${stage.name} needs ${need} earlier in the pipeline`);
     }

@@ -1,9 +1,11 @@
-// The piscina worker entry: a batch through fused document steps, or a global stage's map over a batch.
+// The piscina worker entry: a batch through fused document steps, a global stage's map, or a train stage's count.
 import type { KeyColumns } from '../stages/stage.js';
-import type { BatchResult, BatchTask, MapTask } from './protocol.js';
-import { runMap, runSteps } from './runSteps.js';
+import type { BatchResult, BatchTask, CountTask, MapTask } from './protocol.js';
+import { runCount, runMap, runSteps } from './runSteps.js';
 
-export default function runTask(task: BatchTask | MapTask): Promise<BatchResult | KeyColumns> {
+export default function runTask(task: BatchTask | MapTask | CountTask): Promise<BatchResult | KeyColumns | Record<string, number>> {
   // Map results are small typed arrays (112 bytes per document for 14 bands): a structured-clone copy is cheap.
-  return task.kind === 'map' ? runMap(task) : runSteps(task);
+  if (task.kind === 'map') return runMap(task);
+  if (task.kind === 'count') return runCount(task);
+  return runSteps(task);
 }

@@ -1,4 +1,5 @@
 // The stage registry: every stage a pipeline step can name.
+import { bpeTrain } from './bpeTrain.js';
 import { exactDedup } from './exactDedup.js';
 import { htmlStrip } from './htmlStrip.js';
 import { langDetect } from './langDetect.js';
@@ -7,7 +8,7 @@ import { minhashDedup } from './minhashDedup.js';
 import { passthrough } from './passthrough.js';
 import { quality } from './quality.js';
 import { qualityScores } from './qualityScores.js';
-import type { DocStage, GlobalStage, Stage } from './stage.js';
+import type { DocStage, GlobalStage, Stage, TrainStage } from './stage.js';
 
 export const STAGES = {
   'html-strip': htmlStrip,
@@ -18,6 +19,7 @@ export const STAGES = {
   quality,
   'exact-dedup': exactDedup,
   'minhash-dedup': minhashDedup,
+  'bpe-train': bpeTrain,
 } as const;
 
 export type StageName = keyof typeof STAGES;
@@ -34,4 +36,9 @@ export function getDocStage(name: string): DocStage | undefined {
 export function getGlobalStage(name: string): GlobalStage | undefined {
   const s = getStage(name);
   return s?.kind === 'global' ? s : undefined;
+}
+
+export function getTrainStage(name: string): TrainStage | undefined {
+  const s = getStage(name);
+  return s?.kind === 'train' ? s : undefined;
 }

@@ -65,7 +65,32 @@ export interface GlobalStage<Schema extends z.ZodObject = z.ZodObject, State = u
   };
 }
 
-export type Stage = DocStage | GlobalStage;
+/** What a train stage's count step sees besides the documents. */
+export interface CountContext {
+  /** Share of documents to use (maxTrainBytes / corpus bytes, at most 1), decided by document id. */
+  sampleFraction: number;
+}
+
+/** A corpus-wide stage that learns an artifact (a tokenizer): counts in workers, then one reduce. Documents pass through. */
+export interface TrainStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
+  name: string;
+  description: string;
+  kind: 'train';
+  options: Schema;
+  requires?: string[];
+  version?: number;
+  init?: (options: z.output<Schema>) => State | Promise<State>;
+  /** Per batch in workers: counts to be summed across the corpus. */
+  count: (docs: readonly Doc[], options: z.output<Schema>, state: State, ctx: CountContext) => Record<string, number> | Promise<Record<string, number>>;
+  /** Once, on the summed counts: the files to write into the step folder and figures for the stats. */
+  reduce: (counts: Map<string, number>, options: z.output<Schema>) => { files: Record<string, string | Uint8Array>; stats: Record<string, number> };
+}
+
+export type Stage = DocStage | GlobalStage | TrainStage;
+
+export function defineTrainStage<Schema extends z.ZodObject, State = undefined>(stage: TrainStage<Schema, State>): TrainStage<Schema, State> {
+  return stage;
+}
 
 export function defineGlobalStage<Schema extends z.ZodObject, State = undefined>(stage: GlobalStage<Schema, State>): GlobalStage<Schema, State> {
   return stage;

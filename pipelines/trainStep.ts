@@ -1,0 +1,108 @@
+// A train step (bpe-train): counts in workers over the upstream parts, summed here, one reduce that
+// writes the artifacts (tokenizer.json, vocab.txt) atomically with a checksummed record. Documents pass
+// through: the manifest points at the upstream part files instead of copying them.
+import { relative, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { sha256File, writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
+import type { Doc } from '../datasets/doc.js';
+import { readDocTable } from '../datasets/docTable.js';
+import { getTrainStage } from '../stages/index.js';
+import type { Source, StepPlan, StepStats } from './engine.js';
+import type { GlobalContext } from './globalStep.js';
+import { MANIFEST_FORMAT, MANIFEST_VERSION, checkFile, manifestPath, readJson, type FileEntry, type PartEntry, type StageManifest } from './manifest.js';
+import { Progress } from './progress.js';
+import type { CountTask } from './protocol.js';
+
+interface ArtifactsRecord {
+  fingerprint: string;
+  files: FileEntry[];
+  stats: Record<string, number>;
+}
+
+const BATCH_DOCS = 256;
+type StepSource = Extract<Source, { kind: 'step' }>;
+
+async function countAll(ctx: GlobalContext, step: StepPlan, source: StepSource, sampleFraction: number): Promise<Map<string, number>> {
+  const pool = ctx.pool();
+  const spec = { stage: step.stage, options: step.options, key: step.fingerprint };
+  const totals = new Map<string, number>();
+  const inFlight: Promise<Record<string, number>>[] = [];
+  const add = (counts: Record<string, number>): void => {
+    for (const k in counts) totals.set(k, (totals.get(k) ?? 0) + counts[k]);
+  };
+  const progress = new Progress(`${step.dir} (count)`, source.manifest.totals.bytesOut, source.manifest.parts.length, process.stderr, ctx.quiet);
+  try {
+    for (const entry of source.manifest.parts) {
+      let batch: Doc[] = [];
+      let bytes = 0;
+      const send = async (): Promise<void> => {
+        if (batch.length === 0) return;
+        const task: CountTask = { kind: 'count', step: spec, docs: batch, sampleFraction };
+        inFlight.push(pool.run(task) as Promise<Record<string, number>>);
+        progress.add(batch.length, bytes);
+        batch = [];
+        bytes = 0;
+        while (inFlight.length >= ctx.threads * 2) add(await inFlight.shift()!);
+      };
+      for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
+        batch.push(doc);
+        bytes += doc.text.length;
+        if (batch.length >= BATCH_DOCS) await send();
+      }
+      await send();
+      progress.partDone(entry.output.bytes);
+    }
+    while (inFlight.length) add(await inFlight.shift()!);
+  } finally {
+    progress.finish();
+  }
+  return totals;
+}
+
+export async function runTrainStep(ctx: GlobalContext, step: StepPlan, source: StepSource, force: boolean): Promise<StepStats> {
+  const t0 = Date.now();
+  const stage = getTrainStage(step.stage)!;
+  await ctx.prepareDir(step, force);
+  const recordPath = join(step.path, 'artifacts.json');
+  let record = await readJson<ArtifactsRecord>(recordPath);
+  let intact = record !== undefined && record.fingerprint === step.fingerprint;
+  for (const f of record?.files ?? []) if (intact && (await checkFile(step.path, f)) !== null) intact = false;
+  if (!intact) {
+    const maxBytes = (step.options.maxTrainBytes as number | undefined) ?? Infinity;
+    const sampleFraction = Math.min(1, maxBytes / Math.max(1, source.manifest.totals.bytesOut));
+    const counts = await countAll(ctx, step, source, sampleFraction);
+    const out = stage.reduce(counts, step.options);
+    const files: FileEntry[] = [];
+    for (const [name, data] of Object.entries(out.files)) {
+      const path = join(step.path, name);
+      await writeFileAtomic(path, data);
+      files.push({ file: name, rows: 0, bytes: (await stat(path)).size, sha256: await sha256File(path) });
+    }
+    record = { fingerprint: step.fingerprint, files, stats: { ...out.stats, sampleFraction } };
+    await writeJsonAtomic(recordPath, record);
+  }
+  // Documents pass through: each part entry points at the upstream file (a relative path from this folder).
+  const parts: PartEntry[] = source.manifest.parts.map((p) => ({
+    ...p,
+    output: { ...p.output, file: relative(step.path, join(source.step.path, p.output.file)) },
+    rejected: null,
+    counters: { docsIn: p.output.rows, docsOut: p.output.rows, bytesIn: p.counters.bytesOut, bytesOut: p.counters.bytesOut, dropped: {}, extra: {} },
+  }));
+  const totals = { docsIn: source.manifest.totals.docsOut, docsOut: source.manifest.totals.docsOut, bytesIn: source.manifest.totals.bytesOut, bytesOut: source.manifest.totals.bytesOut, dropped: {}, extra: {} };
+  const manifest: StageManifest = {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    pipeline: ctx.pipeline,
+    step: step.index,
+    stage: step.stage,
+    dir: step.dir,
+    options: step.options,
+    fingerprint: step.fingerprint,
+    upstream: { dir: source.step.dir, fingerprint: step.upstreamFingerprint },
+    parts,
+    totals,
+    reduce: record!.stats,
+  };
+  await writeJsonAtomic(manifestPath(step.path), manifest);
+  return { dir: step.dir, stage: step.stage, reused: false, wallMs: Date.now() - t0, cpuMs: 0, ...totals, reduce: record!.stats };
+}
