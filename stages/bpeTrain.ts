@@ -35,12 +35,13 @@ export const bpeTrain = defineTrainStage({
     return counts;
   },
   reduce(counts, o) {
+    const distinctPreTokens = counts.size;
     const { tokenizer, trainTokens, trainBytes } = trainBpe(counts, { ...o, specialTokens: o.specialTokens, name: 'tokenizer.json' });
     const vocab = tokenizer.data.tokens.map((t, id) => `${id}\t${JSON.stringify(bytesToChars(t))}\t${JSON.stringify(Buffer.from(t).toString('utf8'))}`);
     for (const [s, id] of Object.entries(tokenizer.data.specials)) vocab.push(`${id}\t${JSON.stringify(s)}\t(special)`);
     return {
       files: { 'tokenizer.json': `${JSON.stringify(tokenizer.toHuggingFace())}\n`, 'vocab.txt': `${vocab.join('\n')}\n` },
-      stats: { vocabSize: tokenizer.vocabSize, merges: tokenizer.data.merges.length, distinctPreTokens: counts.size, trainBytes, trainTokens },
+      stats: { vocabSize: tokenizer.vocabSize, merges: tokenizer.data.merges.length, distinctPreTokens, trainBytes, trainTokens },
     };
   },
 });

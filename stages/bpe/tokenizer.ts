@@ -24,7 +24,7 @@ export interface TokenizerData {
 
 const CACHE_MAX = 100_000;
 const encoder = new TextEncoder();
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+const latin1 = (b: Uint8Array): string => (b.length < 4096 ? String.fromCharCode(...b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1'));
 
 export class Tokenizer {
   readonly vocabSize: number;
@@ -48,18 +48,20 @@ export class Tokenizer {
     this.re = patternRegex(data.pattern);
     if (data.style === 'tiktoken') {
       // rank == id: every split of a token into two tokens merges at the token's rank.
+      const keys = tokens.map((t) => String.fromCharCode(...t)); // one char per byte: substrings are splits
       const byBytes = new Map<string, number>();
-      tokens.forEach((t, id) => byBytes.set(latin1(t), id));
+      keys.forEach((k, id) => byBytes.set(k, id));
       this.table = new PairTable(tokens.length * 4);
       this.mergedId = new Int32Array(tokens.length);
-      tokens.forEach((t, id) => {
+      keys.forEach((key, id) => {
         this.mergedId[id] = id;
-        if (t.length < 2) return;
-        this.whole.set(latin1(t), id);
-        for (let k = 1; k < t.length; k++) {
-          const x = byBytes.get(latin1(t.subarray(0, k)));
-          const y = byBytes.get(latin1(t.subarray(k)));
-          if (x !== undefined && y !== undefined && x < id && y < id) this.table.set(x, y, id);
+        if (key.length < 2) return;
+        this.whole.set(key, id);
+        for (let k = 1; k < key.length; k++) {
+          const x = byBytes.get(key.slice(0, k));
+          if (x === undefined || x >= id) continue;
+          const y = byBytes.get(key.slice(k));
+          if (y !== undefined && y < id) this.table.set(x, y, id);
         }
       });
     } else {

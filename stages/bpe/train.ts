@@ -4,7 +4,8 @@
 //  3. repeatedly take the most frequent pair (ties: smallest left id, then smallest right id), give it a
 //     new id, rewrite only the words where it occurs, and adjust the counts of the neighbouring pairs;
 //  4. stop at the vocabulary size, or when the best pair is rarer than `minFrequency`.
-// State: 4 int32 arrays over all symbols of the distinct pre-tokens, one entry per distinct pair.
+// State: 7 int32 arrays over all symbols of the distinct pre-tokens (28 bytes per symbol), a few numbers
+// per distinct pair, and a heap of pairs.
 import { TextEncoder } from 'node:util';
 import { BYTE_ORDER } from './byteLevel.js';
 import { PairTable } from './pairTable.js';
@@ -77,42 +78,51 @@ export interface TrainResult {
   trainBytes: number;
 }
 
+/** Learns merges from pre-token counts. Consumes `wordCounts` (it is cleared) to halve peak memory. */
 export function trainBpe(wordCounts: Map<string, number>, o: TrainOptions): TrainResult {
   const byteToId = new Int32Array(256);
   BYTE_ORDER.forEach((b, id) => (byteToId[b] = id));
   const enc = new TextEncoder();
-  // 1. Symbols of all distinct pre-tokens, in one flat array with per-word linked lists.
-  const words = [...wordCounts.entries()].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)); // order-independent input
+  // 1. Symbols of all distinct pre-tokens, in one flat array with per-word linked lists. The counts map
+  //    is consumed (cleared) once copied: training on a big corpus should not hold the words twice.
+  const words = [...wordCounts.keys()].sort(); // order-independent input
+  const weight = new Float64Array(words.length);
   let total = 0;
-  const encoded = words.map(([w]) => {
-    const b = enc.encode(w);
-    total += b.length;
-    return b;
+  words.forEach((w, i) => {
+    weight[i] = wordCounts.get(w)!;
+    total += Buffer.byteLength(w);
   });
+  wordCounts.clear();
   const sym = new Int32Array(total);
   const next = new Int32Array(total);
   const prev = new Int32Array(total);
   const wordOf = new Int32Array(total);
-  const weight = new Float64Array(words.length);
+  let scratch = new Uint8Array(1 << 16);
   let at = 0;
   let trainBytes = 0;
-  encoded.forEach((b, w) => {
-    weight[w] = words[w][1];
-    trainBytes += b.length * words[w][1];
-    for (let k = 0; k < b.length; k++) {
-      sym[at + k] = byteToId[b[k]];
+  for (let w = 0; w < words.length; w++) {
+    if (scratch.length < words[w].length * 3) scratch = new Uint8Array(words[w].length * 3);
+    const n = enc.encodeInto(words[w], scratch).written;
+    trainBytes += n * weight[w];
+    for (let k = 0; k < n; k++) {
+      sym[at + k] = byteToId[scratch[k]];
       wordOf[at + k] = w;
       prev[at + k] = k === 0 ? -1 : at + k - 1;
-      next[at + k] = k === b.length - 1 ? -1 : at + k + 1;
+      next[at + k] = k === n - 1 ? -1 : at + k + 1;
     }
-    at += b.length;
-  });
-  // 2. Distinct pairs: ids (a, b), weighted count, and the positions of their left symbol.
+    at += n;
+  }
+  words.length = 0;
+  // 2. Distinct pairs: ids (a, b) and weighted count. Where each occurs is a doubly linked list threaded
+  //    through the symbol positions (occNext/occPrev/occPair): 12 bytes per symbol instead of JS arrays.
   const index = new PairTable(1 << 16);
   const pa: number[] = [];
   const pb: number[] = [];
   const count: number[] = [];
-  const where: number[][] = [];
+  const head: number[] = [];
+  const occNext = new Int32Array(total);
+  const occPrev = new Int32Array(total);
+  const occPair = new Int32Array(total).fill(-1);
   const pairOf = (a: number, b: number): number => {
     let p = index.get(a, b);
     if (p === -1) {
@@ -121,15 +131,31 @@ export function trainBpe(wordCounts: Map<string, number>, o: TrainOptions): Trai
       pa.push(a);
       pb.push(b);
       count.push(0);
-      where.push([]);
+      head.push(-1);
     }
     return p;
   };
-  for (let i = 0; i < total; i++) {
+  const link = (i: number, p: number): void => {
+    const h = head[p];
+    occNext[i] = h;
+    occPrev[i] = -1;
+    if (h !== -1) occPrev[h] = i;
+    head[p] = i;
+    occPair[i] = p;
+  };
+  const unlink = (i: number): void => {
+    const p = occPair[i];
+    if (p === -1) return;
+    if (occPrev[i] !== -1) occNext[occPrev[i]] = occNext[i];
+    else head[p] = occNext[i];
+    if (occNext[i] !== -1) occPrev[occNext[i]] = occPrev[i];
+    occPair[i] = -1;
+  };
+  for (let i = total - 1; i >= 0; i--) {
     if (next[i] === -1) continue;
     const p = pairOf(sym[i], sym[next[i]]);
     count[p] += weight[wordOf[i]];
-    where[p].push(i);
+    link(i, p);
   }
   const heap = new PairHeap(pa, pb);
   for (let p = 0; p < pa.length; p++) heap.push(count[p], p);
@@ -138,6 +164,7 @@ export function trainBpe(wordCounts: Map<string, number>, o: TrainOptions): Trai
   const merges: [number, number, number][] = [];
   const target = o.vocabSize - o.specialTokens.length;
   const touched = new Set<number>();
+  const positions: number[] = [];
   while (tokens.length < target && heap.size > 0) {
     const [c, p] = heap.pop();
     if (c !== count[p]) {
@@ -153,8 +180,11 @@ export function trainBpe(wordCounts: Map<string, number>, o: TrainOptions): Trai
     bytes.set(tokens[b], tokens[a].length);
     tokens.push(bytes);
     merges.push([a, b, t]);
-    const positions = where[p].sort((x, y) => x - y); // left to right within each word, as HF merges
-    where[p] = [];
+    positions.length = 0;
+    for (let i = head[p]; i !== -1; i = occNext[i]) positions.push(i);
+    for (const i of positions) occPair[i] = -1;
+    head[p] = -1;
+    positions.sort((x, y) => x - y); // left to right within each word, as Hugging Face merges
     touched.clear();
     for (const i of positions) {
       const j = next[i];
@@ -162,8 +192,14 @@ export function trainBpe(wordCounts: Map<string, number>, o: TrainOptions): Trai
       const w = weight[wordOf[i]];
       const before = prev[i];
       const after = next[j];
-      if (before !== -1) count[pairOf(sym[before], a)] -= w;
-      if (after !== -1) count[pairOf(b, sym[after])] -= w;
+      if (before !== -1) {
+        count[pairOf(sym[before], a)] -= w;
+        unlink(before);
+      }
+      if (after !== -1) {
+        count[pairOf(b, sym[after])] -= w;
+        unlink(j);
+      }
       sym[i] = t;
       sym[j] = -1;
       next[i] = after;
@@ -171,13 +207,13 @@ export function trainBpe(wordCounts: Map<string, number>, o: TrainOptions): Trai
       if (before !== -1) {
         const q = pairOf(sym[before], t);
         count[q] += w;
-        where[q].push(before);
+        link(before, q);
         touched.add(q);
       }
       if (after !== -1) {
         const q = pairOf(t, sym[after]);
         count[q] += w;
-        where[q].push(i);
+        link(i, q);
         touched.add(q);
       }
     }

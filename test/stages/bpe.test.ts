@@ -127,5 +127,7 @@ test('training is deterministic and independent of the order counts arrive in', 
   const a = new Map([['hello', 5], [' world', 3], [' hello', 2], ['!', 1]]);
   const b = new Map([...a.entries()].reverse());
   const o = { vocabSize: 270, minFrequency: 1, specialTokens: [], pattern: 'gpt2' as const, name: 't' };
-  assert.deepEqual(trainBpe(a, o).tokenizer.data.merges, trainBpe(b, o).tokenizer.data.merges);
+  const first = trainBpe(new Map(a), o).tokenizer.data.merges;
+  assert.deepEqual(trainBpe(b, o).tokenizer.data.merges, first);
+  assert.equal(b.size, 0, 'the counts are consumed');
 });
