@@ -62,10 +62,14 @@ await yargs(hideBin(process.argv))
   })
   .command(
     'inspect <path>',
-    'summarize a part file, a step folder or a run folder',
-    (y) => y.positional('path', { type: 'string', demandOption: true }).option('rows', { type: 'number', default: 3, describe: 'rows to show' }),
+    'summarize a part file, a step folder, a run folder, a token shard or a shards folder',
+    (y) =>
+      y
+        .positional('path', { type: 'string', demandOption: true })
+        .option('rows', { type: 'number', default: 3, describe: 'rows to show' })
+        .option('verify', { type: 'boolean', default: false, describe: 'shards: check every checksum and token id' }),
     async (argv) => {
-      process.stdout.write(`${await inspectPath(resolve(argv.path), argv.rows)}\n`);
+      process.stdout.write(`${await inspectPath(resolve(argv.path), argv.rows, argv.verify)}\n`);
     },
   )
   .command(

@@ -15,5 +15,6 @@ export default definePipeline({
     { stage: 'exact-dedup' },
     { stage: 'minhash-dedup', bands: 14, rows: 8 },
     { stage: 'bpe-train', vocabSize: 4096 },
+    { stage: 'encode', tokenizer: 'bpe-train', shardTokens: 100_000_000 },
   ],
 });

@@ -1,5 +1,7 @@
 // The engine: plans parts, decides what to reuse, streams batches through fused steps on a worker pool,
 // writes each step's part files atomically, and records manifests so any run can resume or restart mid-way.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,7 +21,8 @@ import {
 import { Progress } from './progress.js';
 import { emptyCounters, mergeCounters, type BatchResult, type BatchTask, type StepCounters, type StepSpec } from './protocol.js';
 import { planRange } from './reuse.js';
-import { getGlobalStage, getStage, getTrainStage } from '../stages/index.js';
+import { getGlobalStage, getSinkStage, getStage, getTrainStage } from '../stages/index.js';
+import { runEncodeStep } from './encodeStep.js';
 import { runTrainStep } from './trainStep.js';
 import { runGlobalStep, type GlobalContext } from './globalStep.js';
 import type { ResolvedPipeline, ResolvedStep } from './validate.js';
@@ -85,6 +88,17 @@ function where(source: string, location: string): string {
 /** Where a segment's documents come from: the raw input, or the parts of an upstream step. */
 export type Source = { kind: 'input'; parts: Part[] } | { kind: 'step'; step: StepPlan; manifest: StageManifest };
 
+/** Options as fingerprinted: a tokenizer given as a file path counts by its content, not its name. */
+function fingerprintOptions(s: ResolvedStep, cwd: string): Record<string, unknown> {
+  const t = s.options.tokenizer;
+  if (typeof t !== 'string' || t === 'gpt2' || t === 'bpe-train') return s.options;
+  try {
+    return { ...s.options, tokenizerSha256: createHash('sha256').update(readFileSync(resolve(cwd, t))).digest('hex') };
+  } catch {
+    throw new UserError(`${s.dir}: tokenizer ${t}: no such file; pass a tokenizer.json path, "gpt2" or "bpe-train"`);
+  }
+}
+
 function isDocStep(s: StepPlan): boolean {
   return getStage(s.stage)?.kind === 'document';
 }
@@ -123,7 +137,7 @@ export class Engine {
     const parts = await planParts(spec, cwd);
     let upstream = inputFingerprint(spec, parts, this.onBadInput);
     const plans: StepPlan[] = pipeline.steps.map((s) => {
-      const fingerprint = stepFingerprint(s.stage, getStage(s.stage)?.version ?? 1, s.options, upstream);
+      const fingerprint = stepFingerprint(s.stage, getStage(s.stage)?.version ?? 1, fingerprintOptions(s, cwd), upstream);
       const plan = { ...s, fingerprint, upstreamFingerprint: upstream, path: join(out, s.dir) };
       upstream = fingerprint;
       return plan;
@@ -154,6 +168,8 @@ export class Engine {
           stats.push(await runGlobalStep(ctx, segment[0], source, force));
         } else if (getTrainStage(segment[0].stage) && source.kind === 'step') {
           stats.push(await runTrainStep(ctx, segment[0], source, force));
+        } else if (getSinkStage(segment[0].stage) && source.kind === 'step') {
+          stats.push(await runEncodeStep(ctx, segment[0], source, force, plans.slice(0, segment[0].index - 1)));
         } else {
           const seg = await this.runSegment(segment, source, force);
           stats.push(...seg.steps);

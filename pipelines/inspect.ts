@@ -7,6 +7,8 @@ import { UserError } from '../datasets/errors.js';
 import type { RunStats } from './engine.js';
 import { manifestPath, readJson, type StageManifest } from './manifest.js';
 import { formatStats } from './statsTable.js';
+import { inspectShards } from '../shards/inspect.js';
+import { SHARD_MANIFEST_FORMAT } from '../shards/manifest.js';
 
 function short(v: unknown, max = 160): string {
   let s = Buffer.isBuffer(v) ? `<${v.length} bytes>` : typeof v === 'string' ? v : JSON.stringify(v);
@@ -52,6 +54,7 @@ async function inspectStep(dir: string, m: StageManifest, rows: number): Promise
     `  text MB in ${(t.bytesIn / 1e6).toFixed(1)}, out ${(t.bytesOut / 1e6).toFixed(1)}`,
     `  dropped: ${Object.entries(t.dropped).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`,
   ];
+  if (m.reduce) lines.push(`  ${Object.entries(m.reduce).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   if (m.input) lines.push(`  input: ${m.input.docs} docs; bad ${JSON.stringify(m.input.bad)}; not documents ${JSON.stringify(m.input.skipped)}`);
   const first = m.parts.find((p) => p.output.rows > 0);
   if (first) lines.push('', await inspectTable(join(dir, first.output.file), rows));
@@ -70,9 +73,11 @@ async function inspectRun(dir: string): Promise<string> {
   return lines.join('\n');
 }
 
-export async function inspectPath(path: string, rows = 3): Promise<string> {
+export async function inspectPath(path: string, rows = 3, verify = false): Promise<string> {
   const st = await stat(path).catch(() => undefined);
   if (!st) throw new UserError(`inspect: ${path} does not exist`);
+  const shardsManifest = await readJson<{ format?: string }>(join(path, 'manifest.json'));
+  if (path.endsWith('.arrow') || shardsManifest?.format === SHARD_MANIFEST_FORMAT) return inspectShards(path, verify);
   if (st.isFile()) {
     if (path.endsWith('.parquet')) return inspectTable(path, rows);
     if (path.endsWith('manifest.json')) return inspectPath(join(path, '..'), rows);

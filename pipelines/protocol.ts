@@ -30,6 +30,13 @@ export interface CountTask {
   sampleFraction: number;
 }
 
+/** The encode step of a sink stage over one batch. */
+export interface SinkTask {
+  kind: 'sink';
+  step: StepSpec;
+  docs: Doc[];
+}
+
 export interface StepCounters {
   docsIn: number;
   docsOut: number;

@@ -1,8 +1,8 @@
 // Runs a batch through fused steps: what a worker does, also callable in-thread (tests, single-thread runs).
 import { utf8Bytes, type Doc } from '../datasets/doc.js';
-import { getDocStage, getGlobalStage, getStage, getTrainStage } from '../stages/index.js';
-import type { KeyColumns } from '../stages/stage.js';
-import { emptyCounters, type BatchResult, type BatchTask, type CountTask, type MapTask, type StepResult } from './protocol.js';
+import { getDocStage, getGlobalStage, getSinkStage, getStage, getTrainStage } from '../stages/index.js';
+import type { EncodedBatch, KeyColumns } from '../stages/stage.js';
+import { emptyCounters, type BatchResult, type BatchTask, type CountTask, type MapTask, type SinkTask, type StepResult } from './protocol.js';
 
 const states = new Map<string, Promise<unknown>>();
 
@@ -71,4 +71,12 @@ export async function runCount(task: CountTask): Promise<Record<string, number>>
   if (!stage) throw new Error(`worker: unknown train stage "${task.step.stage}"`);
   const state = await stateFor(task.step.key, task.step.stage, task.step.options);
   return stage.count(task.docs, task.step.options, state, { sampleFraction: task.sampleFraction });
+}
+
+/** The encode step of a sink stage over one batch. */
+export async function runSink(task: SinkTask): Promise<EncodedBatch> {
+  const stage = getSinkStage(task.step.stage);
+  if (!stage) throw new Error(`worker: unknown sink stage "${task.step.stage}"`);
+  const state = await stateFor(task.step.key, task.step.stage, task.step.options);
+  return stage.encode(task.docs, task.step.options, state);
 }

@@ -1,5 +1,6 @@
 // The stage registry: every stage a pipeline step can name.
 import { bpeTrain } from './bpeTrain.js';
+import { encode } from './encode.js';
 import { exactDedup } from './exactDedup.js';
 import { htmlStrip } from './htmlStrip.js';
 import { langDetect } from './langDetect.js';
@@ -8,7 +9,7 @@ import { minhashDedup } from './minhashDedup.js';
 import { passthrough } from './passthrough.js';
 import { quality } from './quality.js';
 import { qualityScores } from './qualityScores.js';
-import type { DocStage, GlobalStage, Stage, TrainStage } from './stage.js';
+import type { DocStage, GlobalStage, SinkStage, Stage, TrainStage } from './stage.js';
 
 export const STAGES = {
   'html-strip': htmlStrip,
@@ -20,6 +21,7 @@ export const STAGES = {
   'exact-dedup': exactDedup,
   'minhash-dedup': minhashDedup,
   'bpe-train': bpeTrain,
+  encode,
 } as const;
 
 export type StageName = keyof typeof STAGES;
@@ -41,4 +43,9 @@ export function getGlobalStage(name: string): GlobalStage | undefined {
 export function getTrainStage(name: string): TrainStage | undefined {
   const s = getStage(name);
   return s?.kind === 'train' ? s : undefined;
+}
+
+export function getSinkStage(name: string): SinkStage | undefined {
+  const s = getStage(name);
+  return s?.kind === 'sink' ? s : undefined;
 }

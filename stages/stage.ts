@@ -86,7 +86,29 @@ export interface TrainStage<Schema extends z.ZodObject = z.ZodObject, State = un
   reduce: (counts: Map<string, number>, options: z.output<Schema>) => { files: Record<string, string | Uint8Array>; stats: Record<string, number> };
 }
 
-export type Stage = DocStage | GlobalStage | TrainStage;
+/** Token ids of a batch of documents: document i is values[offsets[i]..offsets[i+1]). */
+export interface EncodedBatch {
+  values: Uint32Array;
+  offsets: Uint32Array;
+}
+
+/** A stage whose output is not documents but token shards: encodes in workers, the engine writes shards in order. */
+export interface SinkStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
+  name: string;
+  description: string;
+  kind: 'sink';
+  options: Schema;
+  requires?: string[];
+  version?: number;
+  init?: (options: z.output<Schema>) => State | Promise<State>;
+  encode: (docs: readonly Doc[], options: z.output<Schema>, state: State) => EncodedBatch;
+}
+
+export type Stage = DocStage | GlobalStage | TrainStage | SinkStage;
+
+export function defineSinkStage<Schema extends z.ZodObject, State = undefined>(stage: SinkStage<Schema, State>): SinkStage<Schema, State> {
+  return stage;
+}
 
 export function defineTrainStage<Schema extends z.ZodObject, State = undefined>(stage: TrainStage<Schema, State>): TrainStage<Schema, State> {
   return stage;

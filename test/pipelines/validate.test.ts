@@ -22,7 +22,7 @@ test('unknown stage options, unknown stages and unknown top-level keys are error
     message: 'p.json: steps[0]: unknown option "minChar" (valid: unicode, stripControl, collapseBlankLines, minChars, maxChars)',
   });
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'html-strp' }] }, 'p.json'), {
-    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, normalize, passthrough, quality-scores, quality, exact-dedup, minhash-dedup, bpe-train)',
+    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, normalize, passthrough, quality-scores, quality, exact-dedup, minhash-dedup, bpe-train, encode)',
   });
   assert.throws(() => validatePipeline({ ...ok, thread: 2 }, "p.json"), { message: /^p\.json: \(definition\): unknown option "thread" \(valid: name, description, input, output, batchDocs, batchBytes, steps\)$/ });
   assert.throws(() => validatePipeline({ ...ok, input: { paths: 'a.jsonl' } }, 'p.json'), { message: 'p.json: input.paths: expected array, got "a.jsonl"' });
