@@ -54,3 +54,35 @@ test('a run killed with SIGKILL at several moments and restarted ends byte-ident
     assert.deepEqual(readdirSync(join(out, '01-normalize')).filter((n) => n.includes('.tmp-')), [], 'no temporary files left');
   }
 });
+
+test('the same holds for a pipeline with every kind of step (dedup map/reduce, BPE training, shard writing)', async () => {
+  const dir = tmp();
+  const words = (seed: number): string => Array.from({ length: 120 }, (_, i) => `w${(seed * 7 + i * 13) % 5000}`).join(' ');
+  const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ text: i % 10 === 0 ? words(i - 1) : `${words(i)}.` }));
+  writeFileSync(join(dir, 'in.jsonl'), `${lines.join('\n')}\n`);
+  const def = {
+    name: 'all',
+    input: { paths: ['in.jsonl'], partBytes: 300_000 },
+    steps: [{ stage: 'normalize' }, { stage: 'exact-dedup' }, { stage: 'minhash-dedup' }, { stage: 'bpe-train', vocabSize: 400 }, { stage: 'encode', shardTokens: 50_000 }],
+  };
+  writeFileSync(join(dir, 'kill.json'), JSON.stringify(def));
+  const reference = join(dir, 'reference');
+  runToEnd(dir, reference, 1);
+  const want = treeDigest(reference);
+  const stepsDone = (out: string): number => ['01-normalize', '02-exact-dedup', '03-minhash-dedup', '04-bpe-train', '05-encode'].filter((d) => existsSync(join(out, d, 'manifest.json'))).length;
+  // Kill just after each step completes, i.e. early in the next one (a dedup map, the BPE count, the encode).
+  for (const [after, delayMs] of [[1, 20], [2, 5], [3, 10], [4, 5], [1, 300]]) {
+    const out = join(dir, `out-${after}-${delayMs}`);
+    const child = spawn(process.execPath, [cliPath, 'run', 'kill.json', '--out', out, '--threads', '2', '--quiet'], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<void>((res) => child.on('exit', () => res()));
+    while (stepsDone(out) < after && child.exitCode === null) await sleep(5);
+    await sleep(delayMs);
+    child.kill('SIGKILL');
+    await exited;
+    const done = stepsDone(out);
+    if (process.env.SLUICE_TEST_VERBOSE) console.log(`killed ${delayMs} ms after step ${after} with ${done} steps complete`);
+    assert.ok(done < 5, 'killed before the end');
+    runToEnd(dir, out, 2);
+    assert.deepEqual(treeDigest(out), want, `killed ${delayMs} ms after step ${after} (${done} steps complete)`);
+  }
+});
