@@ -2,7 +2,7 @@
 // train and validation splits, in input order, so the shards are byte-identical whatever the thread count.
 // All or nothing: a killed run leaves only complete shard files and no manifest; the next run redoes it.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../datasets/atomicFile.js';
 import type { Doc } from '../datasets/doc.js';
 import { readDocTable } from '../datasets/docTable.js';
@@ -15,7 +15,8 @@ import { loadTokenizer } from '../stages/bpe/load.js';
 import type { EncodedBatch } from '../stages/stage.js';
 import type { Source, StepPlan, StepStats } from './engine.js';
 import type { GlobalContext } from './globalStep.js';
-import { MANIFEST_FORMAT, MANIFEST_VERSION, checkFile, manifestPath, readJson, type PartEntry, type StageManifest } from './manifest.js';
+import { checkFile, readJson } from './manifest.js';
+import { finishStep, passThroughParts } from './stepManifest.js';
 import { Progress } from './progress.js';
 import type { SinkTask } from './protocol.js';
 
@@ -114,28 +115,7 @@ export async function runEncodeStep(ctx: GlobalContext, step: StepPlan, source: 
     await writeJsonAtomic(join(shardsDir, 'manifest.json'), manifest);
   }
   const m = manifest!;
-  const parts: PartEntry[] = source.manifest.parts.map((p) => ({
-    ...p,
-    output: { ...p.output, file: relative(step.path, join(source.step.path, p.output.file)) },
-    rejected: null,
-    counters: { docsIn: p.output.rows, docsOut: p.output.rows, bytesIn: p.counters.bytesOut, bytesOut: p.counters.bytesOut, dropped: {}, extra: {} },
-  }));
-  const totals = { docsIn: source.manifest.totals.docsOut, docsOut: source.manifest.totals.docsOut, bytesIn: source.manifest.totals.bytesOut, bytesOut: source.manifest.totals.bytesOut, dropped: {}, extra: {} };
+  const { parts, totals } = passThroughParts(step, source);
   const stats = { vocabSize: m.tokenizer.vocabSize, trainTokens: m.totals.train.tokens, valTokens: m.totals.val.tokens, trainDocs: m.totals.train.docs, valDocs: m.totals.val.docs, shards: m.shards.length };
-  const stepManifest: StageManifest = {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    pipeline: ctx.pipeline,
-    step: step.index,
-    stage: step.stage,
-    dir: step.dir,
-    options: step.options,
-    fingerprint: step.fingerprint,
-    upstream: { dir: source.step.dir, fingerprint: step.upstreamFingerprint },
-    parts,
-    totals,
-    reduce: stats,
-  };
-  await writeJsonAtomic(manifestPath(step.path), stepManifest);
-  return { dir: step.dir, stage: step.stage, reused: false, wallMs: Date.now() - t0, cpuMs: 0, ...totals, reduce: stats };
+  return finishStep(ctx.pipeline, step, source, parts, totals, stats, t0);
 }

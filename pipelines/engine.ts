@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { writeJsonAtomic } from '../datasets/atomicFile.js';
 import type { Doc, RejectedDoc } from '../datasets/doc.js';
-import { readDocTable, DocTableWriter, type WrittenFile } from '../datasets/docTable.js';
+import { readDocTable, DocTableWriter } from '../datasets/docTable.js';
 import { SKIP_HINT, UserError } from '../datasets/errors.js';
 import { planParts, type InputSpec, type Part } from '../datasets/inputs.js';
 import { readPart } from '../datasets/readPart.js';
@@ -16,7 +16,7 @@ import { peakRssBytes } from '../datasets/peakRss.js';
 import { inputFingerprint, stepFingerprint } from './fingerprint.js';
 import {
   MANIFEST_FORMAT, MANIFEST_VERSION, checkPart, manifestPath, partName, partRecordPath, readJson, relEntry, stripCpu,
-  type FileEntry, type InputCounters, type PartEntry, type PartRecord, type StageManifest,
+  type InputCounters, type PartEntry, type PartRecord, type StageManifest,
 } from './manifest.js';
 import { Progress } from './progress.js';
 import { emptyCounters, mergeCounters, type BatchResult, type BatchTask, type StepCounters, type StepSpec } from './protocol.js';

@@ -14,12 +14,10 @@ import { clusterKeys, type ClusterResult, type KeyPart } from './cluster.js';
 import type { Source, StepPlan, StepStats } from './engine.js';
 import { hashJson } from './fingerprint.js';
 import { concatKeys, encodeKeys } from './keysFile.js';
-import {
-  MANIFEST_FORMAT, MANIFEST_VERSION, checkFile, manifestPath, partName, partRecordPath, readJson, relEntry, stripCpu,
-  type FileEntry, type PartEntry, type PartRecord, type StageManifest,
-} from './manifest.js';
+import { checkFile, partName, partRecordPath, readJson, relEntry, stripCpu, type FileEntry, type PartEntry, type PartRecord } from './manifest.js';
+import { finishStep } from './stepManifest.js';
 import { Progress } from './progress.js';
-import { emptyCounters, type MapTask } from './protocol.js';
+import { emptyCounters, mergeCounters, type MapTask } from './protocol.js';
 import { stateFor } from './runSteps.js';
 
 export interface GlobalContext {
@@ -228,28 +226,9 @@ export async function runGlobalStep(ctx: GlobalContext, step: StepPlan, source: 
   }
   const totals = emptyCounters();
   const parts: PartEntry[] = records.map(({ fingerprint: _f, ...e }) => {
-    totals.docsIn += e.counters.docsIn;
-    totals.docsOut += e.counters.docsOut;
-    totals.bytesIn += e.counters.bytesIn;
-    totals.bytesOut += e.counters.bytesOut;
-    for (const [k, v] of Object.entries(e.counters.dropped)) totals.dropped[k] = (totals.dropped[k] ?? 0) + v;
+    mergeCounters(totals, { ...e.counters, cpuMs: 0 });
     return e;
   });
   const reduceStats = { clusters: record.clusters, duplicates: record.duplicates, candidatePairs: record.candidatePairs };
-  const manifest: StageManifest = {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    pipeline: ctx.pipeline,
-    step: step.index,
-    stage: step.stage,
-    dir: step.dir,
-    options: step.options,
-    fingerprint: step.fingerprint,
-    upstream: { dir: source.step.dir, fingerprint: step.upstreamFingerprint },
-    parts,
-    totals: stripCpu(totals),
-    reduce: reduceStats,
-  };
-  await writeJsonAtomic(manifestPath(step.path), manifest);
-  return { dir: step.dir, stage: step.stage, reused: false, wallMs: Date.now() - t0, cpuMs: 0, ...stripCpu(totals), reduce: reduceStats };
+  return finishStep(ctx.pipeline, step, source, parts, stripCpu(totals), reduceStats, t0);
 }

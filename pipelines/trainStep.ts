@@ -1,7 +1,7 @@
 // A train step (bpe-train): counts in workers over the upstream parts, summed here, one reduce that
 // writes the artifacts (tokenizer.json, vocab.txt) atomically with a checksummed record. Documents pass
 // through: the manifest points at the upstream part files instead of copying them.
-import { relative, join } from 'node:path';
+import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
 import type { Doc } from '../datasets/doc.js';
@@ -9,7 +9,8 @@ import { readDocTable } from '../datasets/docTable.js';
 import { getTrainStage } from '../stages/index.js';
 import type { Source, StepPlan, StepStats } from './engine.js';
 import type { GlobalContext } from './globalStep.js';
-import { MANIFEST_FORMAT, MANIFEST_VERSION, checkFile, manifestPath, readJson, type FileEntry, type PartEntry, type StageManifest } from './manifest.js';
+import { checkFile, readJson, type FileEntry } from './manifest.js';
+import { finishStep, passThroughParts } from './stepManifest.js';
 import { Progress } from './progress.js';
 import type { CountTask } from './protocol.js';
 
@@ -82,27 +83,6 @@ export async function runTrainStep(ctx: GlobalContext, step: StepPlan, source: S
     await writeJsonAtomic(recordPath, record);
   }
   // Documents pass through: each part entry points at the upstream file (a relative path from this folder).
-  const parts: PartEntry[] = source.manifest.parts.map((p) => ({
-    ...p,
-    output: { ...p.output, file: relative(step.path, join(source.step.path, p.output.file)) },
-    rejected: null,
-    counters: { docsIn: p.output.rows, docsOut: p.output.rows, bytesIn: p.counters.bytesOut, bytesOut: p.counters.bytesOut, dropped: {}, extra: {} },
-  }));
-  const totals = { docsIn: source.manifest.totals.docsOut, docsOut: source.manifest.totals.docsOut, bytesIn: source.manifest.totals.bytesOut, bytesOut: source.manifest.totals.bytesOut, dropped: {}, extra: {} };
-  const manifest: StageManifest = {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    pipeline: ctx.pipeline,
-    step: step.index,
-    stage: step.stage,
-    dir: step.dir,
-    options: step.options,
-    fingerprint: step.fingerprint,
-    upstream: { dir: source.step.dir, fingerprint: step.upstreamFingerprint },
-    parts,
-    totals,
-    reduce: record!.stats,
-  };
-  await writeJsonAtomic(manifestPath(step.path), manifest);
-  return { dir: step.dir, stage: step.stage, reused: false, wallMs: Date.now() - t0, cpuMs: 0, ...totals, reduce: record!.stats };
+  const { parts, totals } = passThroughParts(step, source);
+  return finishStep(ctx.pipeline, step, source, parts, totals, record!.stats, t0);
 }
