@@ -24,8 +24,20 @@ function legal(text: string): boolean {
   return LEGAL_HINT.test(text) && LEGAL.test(text);
 }
 
+/** Whitespace-separated words, counting no further than `limit + 1` (blocks can be megabytes long). */
+export function wordsUpTo(text: string, limit: number): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length && n <= limit; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
 function menuLike(b: Block): boolean {
-  if (b.words > 3) return false;
+  if (b.text.length > 200 || wordsUpTo(b.text, 3) > 3) return false;
   const last = b.text.charCodeAt(b.text.length - 1);
   return last !== 46 && last !== 33 && last !== 63 && last !== 58 && last !== 59; // . ! ? : ;
 }
@@ -63,7 +75,7 @@ export function removeBoilerplate(blocks: Block[], o: BoilerplateOptions): Clean
   }
   blocks.forEach((b, i) => {
     if (!keep[i]) return;
-    if (b.linkChars > 0 && b.linkChars / b.text.length > o.maxLinkDensity && b.words < o.linkDensityMaxWords) drop(i, 'link-density');
+    if (b.linkChars > 0 && b.linkChars / b.text.length > o.maxLinkDensity && wordsUpTo(b.text, o.linkDensityMaxWords) < o.linkDensityMaxWords) drop(i, 'link-density');
     else if (b.text.length <= LEGAL_MAX_CHARS && legal(b.text)) drop(i, 'cookie-legal');
   });
   return { text: joinBlocks(blocks.filter((_b, i) => keep[i])), removed };

@@ -2,7 +2,7 @@
 // divs cost an array of 100,000 flags). Output is a list of blocks, each with its link-text share, for the
 // boilerplate pass.
 import { Parser } from 'htmlparser2';
-import { CELL_TAGS, CHROME_ATTR, CHROME_ROLES, CHROME_TAGS, CONTAINER_TAGS, LINE_TAGS, PARAGRAPH_TAGS, SKIP_TAGS, VOID_TAGS } from './tags.js';
+import { CHROME_ATTR, CHROME_ROLES, K_CELL, K_CHROME, K_CONTAINER, K_LINE, K_PARAGRAPH, K_SKIP, K_VOID, TAG_KIND } from './tags.js';
 
 export interface Block {
   text: string;
@@ -10,8 +10,6 @@ export interface Block {
   linkChars: number;
   /** Starts a new paragraph (blank line before) rather than a new line. */
   paragraph: boolean;
-  /** Whitespace-separated words in `text`. */
-  words: number;
   /** Set for blocks inside a page-level <header> or <footer>: chrome unless the region holds real prose. */
   region?: number;
 }
@@ -30,14 +28,6 @@ const LINK = 2;
 const CONTAINER = 4;
 const PRE = 8;
 const REGION = 16;
-
-/** Words in whitespace-collapsed text: spaces + 1 (counting char codes allocates nothing). */
-function countWords(text: string): number {
-  if (!text) return 0;
-  let n = 1;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 32) n++;
-  return n;
-}
 
 function isChrome(attribs: Record<string, string>): boolean {
   if ('hidden' in attribs || attribs['aria-hidden'] === 'true') return true;
@@ -69,17 +59,9 @@ export function extractHtml(html: string): Extracted {
   const flush = (paragraph: boolean): void => {
     if (partsLen > 0) {
       const raw = parts.length === 1 ? parts[0] : parts.join('');
-      let text: string;
-      let words: number;
-      if (preDepth > 0) {
-        text = raw.replace(/^\n+|\s+$/g, '');
-        words = countWords(text.replace(/\s+/g, ' '));
-      } else {
-        text = raw.replace(/\s+/g, ' ').trim();
-        words = countWords(text);
-      }
+      const text = preDepth > 0 ? raw.replace(/^\n+|\s+$/g, '') : raw.replace(/\s+/g, ' ').trim();
       if (text) {
-        const block: Block = { text, words, linkChars: Math.min(linkChars, text.length), paragraph: nextIsParagraph };
+        const block: Block = { text, linkChars: Math.min(linkChars, text.length), paragraph: nextIsParagraph };
         if (region) block.region = region;
         blocks.push(block);
         nextIsParagraph = false;
@@ -95,41 +77,49 @@ export function extractHtml(html: string): Extracted {
   const parser = new Parser(
     {
       onopentag(name, attribs) {
-        let flags = 0;
-        if (name === 'html' && attribs.lang && lang === null) lang = attribs.lang;
         if (name === 'title' && !sawTitle) {
           inTitle = true;
           sawTitle = true;
         }
-        if (skipDepth === 0 && name !== 'html' && name !== 'body' && (SKIP_TAGS.has(name) || isChrome(attribs))) {
-          if (!SKIP_TAGS.has(name)) chromeElements += 1;
+        // Inside a dropped subtree nothing matters but keeping the stack balanced.
+        if (skipDepth > 0) {
+          stack.push(0);
+          return;
+        }
+        const kind = TAG_KIND.get(name) ?? 0;
+        let flags = 0;
+        if (name === 'html' && attribs.lang && lang === null) lang = attribs.lang;
+        if (name !== 'html' && name !== 'body' && (kind & K_SKIP || isChrome(attribs))) {
+          if (!(kind & K_SKIP)) chromeElements += 1;
           flags |= SKIP;
         }
-        if (CHROME_TAGS.has(name) && containerDepth === 0 && region === 0 && !(flags & SKIP)) {
+        if (kind & K_CHROME && containerDepth === 0 && region === 0 && !(flags & SKIP)) {
           flush(true);
           region = ++regions;
           flags |= REGION;
         }
-        if (VOID_TAGS.has(name)) {
-          if (skipDepth === 0 && name === 'br') flush(false);
-          else if (skipDepth === 0 && name === 'hr') flush(true);
+        if (kind & K_VOID) {
+          if (name === 'br') flush(false);
+          else if (name === 'hr') flush(true);
           stack.push(flags & ~SKIP);
           return;
         }
-        if (flags & SKIP) skipDepth += 1;
-        if (skipDepth === 0) {
-          if (PARAGRAPH_TAGS.has(name)) flush(true);
-          else if (LINE_TAGS.has(name)) flush(false);
-          else if (CELL_TAGS.has(name) && cellCount++ > 0) {
-            parts.push(' | ');
-            partsLen += 3;
-          }
+        if (flags & SKIP) {
+          skipDepth += 1;
+          stack.push(flags);
+          return;
+        }
+        if (kind & K_PARAGRAPH) flush(true);
+        else if (kind & K_LINE) flush(false);
+        else if (kind & K_CELL && cellCount++ > 0) {
+          parts.push(' | ');
+          partsLen += 3;
         }
         if (name === 'a') {
           flags |= LINK;
           linkDepth += 1;
         }
-        if (CONTAINER_TAGS.has(name)) {
+        if (kind & K_CONTAINER) {
           flags |= CONTAINER;
           containerDepth += 1;
         }
@@ -155,8 +145,9 @@ export function extractHtml(html: string): Extracted {
         if (flags & LINK) linkDepth -= 1;
         if (flags & CONTAINER) containerDepth -= 1;
         if (skipDepth === 0) {
-          if (PARAGRAPH_TAGS.has(name)) flush(true);
-          else if (LINE_TAGS.has(name)) flush(false);
+          const kind = TAG_KIND.get(name) ?? 0;
+          if (kind & K_PARAGRAPH) flush(true);
+          else if (kind & K_LINE) flush(false);
         }
         if (flags & REGION) {
           flush(true);

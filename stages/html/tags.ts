@@ -30,3 +30,25 @@ export const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'i
 /** class/id/role values that mark chrome: menus, cookie banners, share bars, ads. */
 export const CHROME_ATTR = /(^|[\s_-])(nav|navbar|navigation|menu|breadcrumbs?|sidebar|footer|cookies?|consent|gdpr|banner|share|sharing|social|advert|advertisement|ads|promo|newsletter|popup|modal|related|skip-link|subscribe)($|[\s_-])/i;
 export const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog', 'alert']);
+
+/** One lookup per tag instead of six: the categories above as bits. */
+export const K_SKIP = 1;
+export const K_CHROME = 2;
+export const K_CONTAINER = 4;
+export const K_PARAGRAPH = 8;
+export const K_LINE = 16;
+export const K_CELL = 32;
+export const K_VOID = 64;
+
+export const TAG_KIND: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  const add = (set: Set<string>, bit: number): void => set.forEach((t) => m.set(t, (m.get(t) ?? 0) | bit));
+  add(SKIP_TAGS, K_SKIP);
+  add(CHROME_TAGS, K_CHROME);
+  add(CONTAINER_TAGS, K_CONTAINER);
+  add(PARAGRAPH_TAGS, K_PARAGRAPH);
+  add(LINE_TAGS, K_LINE);
+  add(CELL_TAGS, K_CELL);
+  add(VOID_TAGS, K_VOID);
+  return m;
+})();
