@@ -218,9 +218,11 @@ export class Engine {
         else records.push(rec);
       }
       // A global step's map and reduce records carry the fingerprint too.
-      const keyNames = await readdir(join(step.path, 'keys')).catch(() => [] as string[]);
-      for (const name of keyNames.filter((n) => n.endsWith('.json'))) {
-        if ((await readJson<{ fingerprint: string }>(join(step.path, 'keys', name)))?.fingerprint !== step.fingerprint) stale = true;
+      for (const sub of ['keys', 'counts']) {
+        const names = await readdir(join(step.path, sub)).catch(() => [] as string[]);
+        for (const name of names.filter((n) => n.endsWith('.json'))) {
+          if ((await readJson<{ fingerprint: string }>(join(step.path, sub, name)))?.fingerprint !== step.fingerprint) stale = true;
+        }
       }
       const cluster = await readJson<{ fingerprint: string }>(join(step.path, 'clusters.json'));
       if (cluster && cluster.fingerprint !== step.fingerprint) stale = true;
@@ -228,10 +230,9 @@ export class Engine {
     if (stale) await rm(step.path, { recursive: true, force: true });
     await mkdir(join(step.path, 'parts'), { recursive: true });
     await mkdir(join(step.path, 'rejected'), { recursive: true });
-    await mkdir(join(step.path, 'keys'), { recursive: true });
     await rm(manifestPath(step.path), { force: true });
-    for (const sub of ['', 'rejected', 'parts', 'keys']) {
-      for (const name of await readdir(join(step.path, sub))) {
+    for (const sub of ['', 'rejected', 'parts', 'keys', 'counts']) {
+      for (const name of await readdir(join(step.path, sub)).catch(() => [] as string[])) {
         if (name.includes('.tmp-')) await rm(join(step.path, sub, name), { force: true });
       }
     }

@@ -1,5 +1,6 @@
-// A train step (bpe-train): counts in workers over the upstream parts, summed here, one reduce that
-// writes the artifacts (tokenizer.json, vocab.txt) atomically with a checksummed record. Documents pass
+// A train step (bpe-train): counts in workers over the upstream parts (saved per part, so a killed run
+// recounts only the missing ones), summed here, one reduce that writes the artifacts (tokenizer.json,
+// vocab.txt) atomically with a checksummed record. Documents pass
 // through: the manifest points at the upstream part files instead of copying them.
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
@@ -9,7 +10,7 @@ import { readDocTable } from '../datasets/docTable.js';
 import { getTrainStage } from '../stages/index.js';
 import type { Source, StepPlan, StepStats } from './engine.js';
 import type { GlobalContext } from './globalStep.js';
-import { checkFile, readJson, type FileEntry } from './manifest.js';
+import { checkFile, partName, readJson, type FileEntry, type PartEntry } from './manifest.js';
 import { finishStep, passThroughParts } from './stepManifest.js';
 import { Progress } from './progress.js';
 import type { CountTask } from './protocol.js';
@@ -23,37 +24,56 @@ interface ArtifactsRecord {
 const BATCH_DOCS = 256;
 type StepSource = Extract<Source, { kind: 'step' }>;
 
-async function countAll(ctx: GlobalContext, step: StepPlan, source: StepSource, sampleFraction: number): Promise<Map<string, number>> {
+interface PartCounts {
+  fingerprint: string;
+  sampleFraction: number;
+  words: string[];
+  counts: number[];
+}
+
+/** Counts one upstream part in the workers; the result is saved, so a killed run recounts only missing parts. */
+async function countPart(ctx: GlobalContext, step: StepPlan, source: StepSource, entry: PartEntry, sampleFraction: number, progress: Progress): Promise<PartCounts> {
   const pool = ctx.pool();
   const spec = { stage: step.stage, options: step.options, key: step.fingerprint };
-  const totals = new Map<string, number>();
+  const part = new Map<string, number>();
   const inFlight: Promise<Record<string, number>>[] = [];
   const add = (counts: Record<string, number>): void => {
-    for (const k in counts) totals.set(k, (totals.get(k) ?? 0) + counts[k]);
+    for (const k in counts) part.set(k, (part.get(k) ?? 0) + counts[k]);
   };
+  let batch: Doc[] = [];
+  let bytes = 0;
+  const send = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const task: CountTask = { kind: 'count', step: spec, docs: batch, sampleFraction };
+    inFlight.push(pool.run(task) as Promise<Record<string, number>>);
+    progress.add(batch.length, bytes);
+    batch = [];
+    bytes = 0;
+    while (inFlight.length >= ctx.threads * 2) add(await inFlight.shift()!);
+  };
+  for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
+    batch.push(doc);
+    bytes += doc.text.length;
+    if (batch.length >= BATCH_DOCS) await send();
+  }
+  await send();
+  while (inFlight.length) add(await inFlight.shift()!);
+  const words = [...part.keys()].sort();
+  const counts: PartCounts = { fingerprint: step.fingerprint, sampleFraction, words, counts: words.map((w) => part.get(w)!) };
+  await writeFileAtomic(join(step.path, 'counts', `${partName(entry.part)}.json`), JSON.stringify(counts));
+  return counts;
+}
+
+async function countAll(ctx: GlobalContext, step: StepPlan, source: StepSource, sampleFraction: number): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
   const progress = new Progress(`${step.dir} (count)`, source.manifest.totals.bytesOut, source.manifest.parts.length, process.stderr, ctx.quiet);
   try {
     for (const entry of source.manifest.parts) {
-      let batch: Doc[] = [];
-      let bytes = 0;
-      const send = async (): Promise<void> => {
-        if (batch.length === 0) return;
-        const task: CountTask = { kind: 'count', step: spec, docs: batch, sampleFraction };
-        inFlight.push(pool.run(task) as Promise<Record<string, number>>);
-        progress.add(batch.length, bytes);
-        batch = [];
-        bytes = 0;
-        while (inFlight.length >= ctx.threads * 2) add(await inFlight.shift()!);
-      };
-      for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
-        batch.push(doc);
-        bytes += doc.text.length;
-        if (batch.length >= BATCH_DOCS) await send();
-      }
-      await send();
+      const saved = await readJson<PartCounts>(join(step.path, 'counts', `${partName(entry.part)}.json`));
+      const c = saved && saved.fingerprint === step.fingerprint && saved.sampleFraction === sampleFraction ? saved : await countPart(ctx, step, source, entry, sampleFraction, progress);
+      c.words.forEach((w, i) => totals.set(w, (totals.get(w) ?? 0) + c.counts[i]));
       progress.partDone(entry.output.bytes);
     }
-    while (inFlight.length) add(await inFlight.shift()!);
   } finally {
     progress.finish();
   }
