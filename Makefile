@@ -32,11 +32,11 @@ corpus: sample
 test: sample
 	$(NODE) --test --test-reporter=spec $$(find dist/test -name '*.test.js' | sort)
 
-bench: sample
+bench: corpus
 	$(NODE) dist/bench/run.js
 
 pretrain:
-	@echo "make pretrain: the trainer is not built yet (issue 7); run make corpus for the document table." >&2
+	@echo "make pretrain: the trainer is not built yet (issue 7); make corpus builds the token shards it will train on." >&2
 	@exit 2
 
 clean:
