@@ -2,17 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import type { ReadItem } from './doc.js';
 import { decodeHeaderWords, joinParts, parseEntity, textParts } from './mime.js';
-import type { InputFile, ReaderOptions } from './readerTypes.js';
+import { wholeFileProblem, type InputFile, type ReaderOptions } from './readerTypes.js';
 
 export async function* readEmail(file: InputFile, opts: ReaderOptions): AsyncGenerator<ReadItem> {
   const { source } = file;
-  if (file.bytes === 0) {
-    yield { kind: 'bad', bad: { source, location: 'file', reason: 'empty-file', message: 'the file is empty' } };
-    return;
-  }
-  if (file.bytes > opts.maxDocBytes) {
-    const message = `email of ${file.bytes} bytes is over maxDocBytes (${opts.maxDocBytes}); raise input.maxDocBytes`;
-    yield { kind: 'bad', bad: { source, location: 'file', reason: 'too-large', message } };
+  const problem = wholeFileProblem(file, opts);
+  if (problem) {
+    yield problem;
     return;
   }
   const raw = (await readFile(file.path)).toString('latin1');

@@ -33,3 +33,14 @@ export function preview(bytes: Uint8Array, max = 60): string {
 export function rawSample(bytes: Uint8Array): Uint8Array {
   return bytes.length <= 1 << 20 ? Buffer.from(bytes) : Buffer.from(bytes.subarray(0, 1 << 20));
 }
+
+/** For one-document-per-file readers: an empty or over-large file is a bad record, read nothing. */
+export function wholeFileProblem(file: InputFile, opts: ReaderOptions): ReadItem | null {
+  const { source } = file;
+  if (file.bytes === 0) return { kind: 'bad', bad: { source, location: 'file', reason: 'empty-file', message: 'the file is empty' } };
+  if (file.bytes > opts.maxDocBytes) {
+    const message = `file of ${file.bytes} bytes is over maxDocBytes (${opts.maxDocBytes}); raise input.maxDocBytes`;
+    return { kind: 'bad', bad: { source, location: 'file', reason: 'too-large', message } };
+  }
+  return null;
+}

@@ -3,17 +3,13 @@ import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { decodeText, sniffHtmlCharset } from './charset.js';
 import type { ReadItem } from './doc.js';
-import { rawSample, type InputFile, type ReaderOptions } from './readerTypes.js';
+import { rawSample, wholeFileProblem, type InputFile, type ReaderOptions } from './readerTypes.js';
 
 async function* readWhole(file: InputFile, opts: ReaderOptions, html: boolean): AsyncGenerator<ReadItem> {
   const { source } = file;
-  if (file.bytes === 0) {
-    yield { kind: 'bad', bad: { source, location: 'file', reason: 'empty-file', message: 'the file is empty' } };
-    return;
-  }
-  if (file.bytes > opts.maxDocBytes) {
-    const message = `file of ${file.bytes} bytes is over maxDocBytes (${opts.maxDocBytes}); raise input.maxDocBytes`;
-    yield { kind: 'bad', bad: { source, location: 'file', reason: 'too-large', message } };
+  const problem = wholeFileProblem(file, opts);
+  if (problem) {
+    yield problem;
     return;
   }
   const bytes = await readFile(file.path);

@@ -51,3 +51,15 @@ test('.txt must be UTF-8; .html honours its meta charset', async () => {
   assert.equal(d.text, '<meta charset=iso-8859-1><p>café</p>');
   assert.equal(d.meta.contentType, 'text/html');
 });
+
+test('one-document files: empty and over-large files are bad records, for .txt, .html and e-mail alike', async () => {
+  const dir = tmp();
+  const { readEmail } = await import('../../datasets/email.js');
+  writeFileSync(join(dir, 'e.txt'), '');
+  writeFileSync(join(dir, 'big.html'), '<p>'.padEnd(5000, 'x'));
+  writeFileSync(join(dir, 'm.eml'), '');
+  assert.deepEqual(bads(await collect(readText(file(join(dir, 'e.txt')), opts))).map((x) => x.reason), ['empty-file']);
+  assert.deepEqual(bads(await collect(readEmail(file(join(dir, 'm.eml')), opts))).map((x) => x.reason), ['empty-file']);
+  const big = bads(await collect(readHtml(file(join(dir, 'big.html')), { ...opts, maxDocBytes: 1000 })));
+  assert.deepEqual(big.map((x) => [x.reason, x.message]), [['too-large', 'file of 5000 bytes is over maxDocBytes (1000); raise input.maxDocBytes']]);
+});
