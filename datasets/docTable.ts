@@ -104,6 +104,23 @@ export async function* readDocTable(path: string): AsyncGenerator<Doc> {
   }
 }
 
+/** The first `limit` rows of any Parquet file, every column (for inspect, benchmarks and tests). */
+export async function readRows(path: string, limit = Infinity): Promise<Record<string, unknown>[]> {
+  const reader = await parquet.ParquetReader.openFile(path);
+  try {
+    const cursor = reader.getCursor();
+    const rows: Record<string, unknown>[] = [];
+    while (rows.length < limit) {
+      const row = await cursor.next();
+      if (!row) break;
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    await reader.close();
+  }
+}
+
 /** Schema, row count and file metadata of any Parquet file, for `sluice inspect`. */
 export async function describeParquet(path: string): Promise<{ columns: { name: string; type: string }[]; rows: number; metadata: Record<string, string> }> {
   const reader = await parquet.ParquetReader.openFile(path);

@@ -17,7 +17,7 @@ export const READERS: Record<Format, Reader> = {
   html: readHtml,
 };
 
-export async function* readPart(part: Part, opts: ReaderOptions): AsyncGenerator<ReadItem & { bytesRead?: number }> {
+export async function* readPart(part: Part, opts: ReaderOptions): AsyncGenerator<ReadItem> {
   const read = READERS[part.format];
   for (const file of part.files) {
     yield* read(file, opts);

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import parquet from 'parquetjs-lite';
-import { writeFileAtomic } from './atomicFile.js';
+import { tempPath, writeFileAtomic } from './atomicFile.js';
 
 const require = createRequire(import.meta.url);
 /** A package's folder, found the way `require` looks (some packages do not export package.json). */
@@ -132,7 +132,7 @@ async function buildNlpCorpus(out: string): Promise<number> {
   });
   const path = join(out, 'nlp-corpus', 'nlp-corpus.parquet');
   await mkdir(dirname(path), { recursive: true });
-  const writer = await parquet.ParquetWriter.openFile(schema, `${path}.tmp`);
+  const writer = await parquet.ParquetWriter.openFile(schema, tempPath(path));
   let n = 0;
   for (let f = 0; f < 50; f++) {
     for (const [i, text] of (await nlpDocs(f)).entries()) {
@@ -141,7 +141,7 @@ async function buildNlpCorpus(out: string): Promise<number> {
     }
   }
   await writer.close();
-  await rename(`${path}.tmp`, path);
+  await rename(tempPath(path), path);
   for (let f = 50; f < 55; f++) {
     for (const [i, text] of (await nlpDocs(f)).entries()) {
       await writeFileAtomic(join(out, 'text', `nlp-${f}-${String(i).padStart(2, '0')}.txt`), `${text}\n`);

@@ -4,8 +4,6 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../datasets/atomicFile.js';
-import type { Doc } from '../datasets/doc.js';
-import { readDocTable } from '../datasets/docTable.js';
 import { UserError } from '../datasets/errors.js';
 import { SHARD_MANIFEST_FORMAT, type ShardManifest } from '../shards/manifest.js';
 import { dtypeFor } from '../shards/format.js';
@@ -13,14 +11,14 @@ import { isValidation } from '../shards/split.js';
 import { ShardWriter } from '../shards/writer.js';
 import { loadTokenizer } from '../stages/bpe/load.js';
 import type { EncodedBatch } from '../stages/stage.js';
-import type { Source, StepPlan, StepStats } from './engine.js';
+import type { StepPlan, StepSource, StepStats } from './engine.js';
 import type { GlobalContext } from './globalStep.js';
 import { checkFile, readJson } from './manifest.js';
 import { finishStep, passThroughParts } from './stepManifest.js';
+import { forEachBatchResult } from './partBatches.js';
 import { Progress } from './progress.js';
 import type { SinkTask } from './protocol.js';
 
-type StepSource = Extract<Source, { kind: 'step' }>;
 const BATCH_DOCS = 256;
 
 /** `bpe-train` names the tokenizer.json of the nearest earlier bpe-train step. */
@@ -39,7 +37,7 @@ export async function runEncodeStep(ctx: GlobalContext, step: StepPlan, source: 
   const options = { ...step.options, tokenizer: tokenizerRef };
   let manifest = await readJson<ShardManifest>(join(shardsDir, 'manifest.json'));
   let intact = manifest?.fingerprint === step.fingerprint;
-  for (const s of manifest?.shards ?? []) if (intact && (await checkFile(shardsDir, { ...s })) !== null) intact = false;
+  for (const s of manifest?.shards ?? []) if (intact && (await checkFile(shardsDir, s)) !== null) intact = false;
   if (!intact) {
     await rm(shardsDir, { recursive: true, force: true });
     await mkdir(shardsDir, { recursive: true });
@@ -54,40 +52,25 @@ export async function runEncodeStep(ctx: GlobalContext, step: StepPlan, source: 
     const docsBySplit = { train: 0, val: 0 };
     const pool = ctx.pool();
     const spec = { stage: step.stage, options, key: step.fingerprint };
-    const queue: { docs: Doc[]; result: Promise<EncodedBatch> }[] = [];
-    const drain = async (): Promise<void> => {
-      const { docs, result } = queue.shift()!;
-      const { values, offsets } = await result;
-      for (const [i, d] of docs.entries()) {
-        const split = isValidation(d.id, fraction) ? 'val' : 'train';
-        docsBySplit[split]++;
-        await writers[split].add(d.id, d.source, values.subarray(offsets[i], offsets[i + 1]));
-      }
-    };
     const progress = new Progress(`${step.dir} (encode)`, source.manifest.totals.bytesOut, source.manifest.parts.length, process.stderr, ctx.quiet);
     try {
       for (const entry of source.manifest.parts) {
-        let batch: Doc[] = [];
-        let bytes = 0;
-        const send = async (): Promise<void> => {
-          if (!batch.length) return;
+        await forEachBatchResult(
+          source,
+          entry,
+          { batchDocs: BATCH_DOCS, threads: ctx.threads, progress },
           // Only id and text cross the thread boundary; source and meta stay here.
-          const task: SinkTask = { kind: 'sink', step: spec, docs: batch.map((d) => ({ id: d.id, source: '', text: d.text, meta: {} })) };
-          queue.push({ docs: batch, result: pool.run(task) as Promise<EncodedBatch> });
-          progress.add(batch.length, bytes);
-          batch = [];
-          bytes = 0;
-          while (queue.length >= ctx.threads * 2) await drain();
-        };
-        for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
-          batch.push(doc);
-          bytes += doc.text.length;
-          if (batch.length >= BATCH_DOCS) await send();
-        }
-        await send();
+          (docs) => pool.run({ kind: 'sink', step: spec, docs: docs.map((d) => ({ id: d.id, source: '', text: d.text, meta: {} })) } satisfies SinkTask) as Promise<EncodedBatch>,
+          async (docs, { values, offsets }) => {
+            for (const [i, d] of docs.entries()) {
+              const split = isValidation(d.id, fraction) ? 'val' : 'train';
+              docsBySplit[split]++;
+              await writers[split].add(d.id, d.source, values.subarray(offsets[i], offsets[i + 1]));
+            }
+          },
+        );
         progress.partDone(entry.output.bytes);
       }
-      while (queue.length) await drain();
     } finally {
       progress.finish();
     }

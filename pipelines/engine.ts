@@ -87,6 +87,8 @@ function where(source: string, location: string): string {
 
 /** Where a segment's documents come from: the raw input, or the parts of an upstream step. */
 export type Source = { kind: 'input'; parts: Part[] } | { kind: 'step'; step: StepPlan; manifest: StageManifest };
+/** The source of every corpus-wide step: an upstream step's parts. */
+export type StepSource = Extract<Source, { kind: 'step' }>;
 
 /** Options as fingerprinted: a tokenizer given as a file path counts by its content, not its name. */
 function fingerprintOptions(s: ResolvedStep, cwd: string): Record<string, unknown> {
@@ -142,7 +144,7 @@ export class Engine {
       upstream = fingerprint;
       return plan;
     });
-    const { start, end, reused } = await planRange(plans, this.opts.fromStage, this.opts.toStage, out);
+    const { start, end, reused } = await planRange(plans, this.opts.fromStage, this.opts.toStage);
     await mkdir(out, { recursive: true });
     for (const name of await readdir(out)) if (name.includes('.tmp-')) await rm(join(out, name), { force: true });
     await writeJsonAtomic(join(out, 'run.json'), {

@@ -6,16 +6,17 @@ import { join } from 'node:path';
 import parquet from 'parquetjs-lite';
 import type { Piscina } from 'piscina';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
-import type { Doc } from '../datasets/doc.js';
 import { DocTableWriter, readDocTable } from '../datasets/docTable.js';
+import { jaccard } from '../stages/dedup/minhash.js';
 import { getGlobalStage } from '../stages/index.js';
 import type { KeyColumns } from '../stages/stage.js';
 import { clusterKeys, type ClusterResult, type KeyPart } from './cluster.js';
-import type { Source, StepPlan, StepStats } from './engine.js';
+import type { StepPlan, StepSource, StepStats } from './engine.js';
 import { hashJson } from './fingerprint.js';
 import { concatKeys, encodeKeys } from './keysFile.js';
 import { checkFile, partName, partRecordPath, readJson, relEntry, stripCpu, type FileEntry, type PartEntry, type PartRecord } from './manifest.js';
 import { finishStep } from './stepManifest.js';
+import { forEachBatchResult } from './partBatches.js';
 import { Progress } from './progress.js';
 import { emptyCounters, mergeCounters, type MapTask } from './protocol.js';
 import { stateFor } from './runSteps.js';
@@ -44,32 +45,19 @@ interface ClustersRecord extends FileEntry {
 
 const BATCH_DOCS = 512;
 
-type StepSource = Extract<Source, { kind: 'step' }>;
 
 /** Map phase for one part: batches of upstream documents to the pool, keys back in order, one file. */
 async function mapPart(ctx: GlobalContext, step: StepPlan, source: StepSource, entry: PartEntry, progress: Progress): Promise<KeysRecord> {
   const pool = ctx.pool();
   const spec = { stage: step.stage, options: step.options, key: step.fingerprint };
-  const inFlight: Promise<KeyColumns>[] = [];
   const results: KeyColumns[] = [];
-  let batch: Doc[] = [];
-  let bytes = 0;
-  const send = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const task: MapTask = { kind: 'map', step: spec, docs: batch };
-    inFlight.push(pool.run(task) as Promise<KeyColumns>);
-    progress.add(batch.length, bytes);
-    batch = [];
-    bytes = 0;
-    while (inFlight.length >= ctx.threads * 2) results.push(await inFlight.shift()!);
-  };
-  for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
-    batch.push(doc);
-    bytes += doc.text.length;
-    if (batch.length >= BATCH_DOCS) await send();
-  }
-  await send();
-  while (inFlight.length) results.push(await inFlight.shift()!);
+  await forEachBatchResult(
+    source,
+    entry,
+    { batchDocs: BATCH_DOCS, threads: ctx.threads, progress },
+    (docs) => pool.run({ kind: 'map', step: spec, docs } satisfies MapTask) as Promise<KeyColumns>,
+    (_docs, keys) => void results.push(keys),
+  );
   const columns = results[0]?.columns ?? 0;
   const keys = concatKeys(results, columns);
   const file = join('keys', `${partName(entry.part)}.bin`);
@@ -115,7 +103,6 @@ async function reduce(step: StepPlan, source: StepSource, keyParts: KeysRecord[]
     const threshold = stage.verify.threshold(step.options);
     verify = async (pairs) => {
       const features = await featuresOf(step, source, new Set(pairs.flat()));
-      const { jaccard } = await import('../stages/dedup/minhash.js');
       return pairs.filter(([a, b]) => jaccard(features.get(a)!, features.get(b)!) >= threshold);
     };
   }

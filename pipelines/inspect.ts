@@ -1,8 +1,7 @@
 // `sluice inspect`: a readable summary of anything the engine writes (part file, step folder, run folder).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import parquet from 'parquetjs-lite';
-import { describeParquet } from '../datasets/docTable.js';
+import { describeParquet, readRows } from '../datasets/docTable.js';
 import { UserError } from '../datasets/errors.js';
 import type { RunStats } from './engine.js';
 import { manifestPath, readJson, type StageManifest } from './manifest.js';
@@ -16,27 +15,11 @@ function short(v: unknown, max = 160): string {
   return s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s;
 }
 
-async function firstRows(path: string, n: number): Promise<Record<string, unknown>[]> {
-  const reader = await parquet.ParquetReader.openFile(path);
-  try {
-    const cursor = reader.getCursor();
-    const rows: Record<string, unknown>[] = [];
-    for (let i = 0; i < n; i++) {
-      const row = await cursor.next();
-      if (!row) break;
-      rows.push(row);
-    }
-    return rows;
-  } finally {
-    await reader.close();
-  }
-}
-
 async function inspectTable(path: string, rows: number): Promise<string> {
   const d = await describeParquet(path);
   const lines = [`${path}`, `  rows: ${d.rows.toLocaleString('en-US')}`, `  columns: ${d.columns.map((c) => `${c.name} (${c.type})`).join(', ')}`];
   for (const [k, v] of Object.entries(d.metadata)) lines.push(`  metadata ${k}: ${v}`);
-  for (const [i, row] of (await firstRows(path, rows)).entries()) {
+  for (const [i, row] of (await readRows(path, rows)).entries()) {
     lines.push(`  row ${i}:`);
     for (const [k, v] of Object.entries(row)) lines.push(`    ${k}: ${short(v)}`);
   }

@@ -44,7 +44,7 @@ export interface RunRange {
   reused: StageManifest[];
 }
 
-export async function planRange(plans: StepPlan[], fromStage: string | undefined, toStage: string | undefined, _out: string): Promise<RunRange> {
+export async function planRange(plans: StepPlan[], fromStage: string | undefined, toStage: string | undefined): Promise<RunRange> {
   const end = toStage === undefined ? plans.length - 1 : locate(plans, toStage, '--to-stage');
   const reused: StageManifest[] = [];
   if (fromStage !== undefined) {

@@ -2,10 +2,9 @@
 // documents pass through unchanged (bpe-train, encode), part entries that point at the upstream files.
 import { join, relative } from 'node:path';
 import { writeJsonAtomic } from '../datasets/atomicFile.js';
-import type { Source, StepPlan, StepStats } from './engine.js';
+import type { StepPlan, StepSource, StepStats } from './engine.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, manifestPath, type PartEntry, type StageManifest } from './manifest.js';
 
-type StepSource = Extract<Source, { kind: 'step' }>;
 
 /** Part entries for documents passed through without a copy: each points at the upstream part file. */
 export function passThroughParts(step: StepPlan, source: StepSource): { parts: PartEntry[]; totals: StageManifest['totals'] } {

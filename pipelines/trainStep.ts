@@ -5,13 +5,12 @@
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
-import type { Doc } from '../datasets/doc.js';
-import { readDocTable } from '../datasets/docTable.js';
 import { getTrainStage } from '../stages/index.js';
-import type { Source, StepPlan, StepStats } from './engine.js';
+import type { StepPlan, StepSource, StepStats } from './engine.js';
 import type { GlobalContext } from './globalStep.js';
 import { checkFile, partName, readJson, type FileEntry, type PartEntry } from './manifest.js';
 import { finishStep, passThroughParts } from './stepManifest.js';
+import { forEachBatchResult } from './partBatches.js';
 import { Progress } from './progress.js';
 import type { CountTask } from './protocol.js';
 
@@ -22,7 +21,6 @@ interface ArtifactsRecord {
 }
 
 const BATCH_DOCS = 256;
-type StepSource = Extract<Source, { kind: 'step' }>;
 
 interface PartCounts {
   fingerprint: string;
@@ -36,28 +34,15 @@ async function countPart(ctx: GlobalContext, step: StepPlan, source: StepSource,
   const pool = ctx.pool();
   const spec = { stage: step.stage, options: step.options, key: step.fingerprint };
   const part = new Map<string, number>();
-  const inFlight: Promise<Record<string, number>>[] = [];
-  const add = (counts: Record<string, number>): void => {
-    for (const k in counts) part.set(k, (part.get(k) ?? 0) + counts[k]);
-  };
-  let batch: Doc[] = [];
-  let bytes = 0;
-  const send = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const task: CountTask = { kind: 'count', step: spec, docs: batch, sampleFraction };
-    inFlight.push(pool.run(task) as Promise<Record<string, number>>);
-    progress.add(batch.length, bytes);
-    batch = [];
-    bytes = 0;
-    while (inFlight.length >= ctx.threads * 2) add(await inFlight.shift()!);
-  };
-  for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
-    batch.push(doc);
-    bytes += doc.text.length;
-    if (batch.length >= BATCH_DOCS) await send();
-  }
-  await send();
-  while (inFlight.length) add(await inFlight.shift()!);
+  await forEachBatchResult(
+    source,
+    entry,
+    { batchDocs: BATCH_DOCS, threads: ctx.threads, progress },
+    (docs) => pool.run({ kind: 'count', step: spec, docs, sampleFraction } satisfies CountTask) as Promise<Record<string, number>>,
+    (_docs, counts) => {
+      for (const k in counts) part.set(k, (part.get(k) ?? 0) + counts[k]);
+    },
+  );
   const words = [...part.keys()].sort();
   const counts: PartCounts = { fingerprint: step.fingerprint, sampleFraction, words, counts: words.map((w) => part.get(w)!) };
   await writeFileAtomic(join(step.path, 'counts', `${partName(entry.part)}.json`), JSON.stringify(counts));

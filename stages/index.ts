@@ -30,22 +30,13 @@ export function getStage(name: string): Stage | undefined {
   return Object.hasOwn(STAGES, name) ? (STAGES[name as StageName] as unknown as Stage) : undefined;
 }
 
-export function getDocStage(name: string): DocStage | undefined {
+/** A stage by name, only if it is of the given kind. */
+export function stageOfKind<K extends Stage['kind']>(name: string, kind: K): Extract<Stage, { kind: K }> | undefined {
   const s = getStage(name);
-  return s?.kind === 'document' ? s : undefined;
+  return s?.kind === kind ? (s as Extract<Stage, { kind: K }>) : undefined;
 }
 
-export function getGlobalStage(name: string): GlobalStage | undefined {
-  const s = getStage(name);
-  return s?.kind === 'global' ? s : undefined;
-}
-
-export function getTrainStage(name: string): TrainStage | undefined {
-  const s = getStage(name);
-  return s?.kind === 'train' ? s : undefined;
-}
-
-export function getSinkStage(name: string): SinkStage | undefined {
-  const s = getStage(name);
-  return s?.kind === 'sink' ? s : undefined;
-}
+export const getDocStage = (name: string): DocStage | undefined => stageOfKind(name, 'document');
+export const getGlobalStage = (name: string): GlobalStage | undefined => stageOfKind(name, 'global');
+export const getTrainStage = (name: string): TrainStage | undefined => stageOfKind(name, 'train');
+export const getSinkStage = (name: string): SinkStage | undefined => stageOfKind(name, 'sink');

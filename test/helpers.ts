@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import parquet from 'parquetjs-lite';
+import { readRows } from '../datasets/docTable.js';
 import { Engine, type RunOptions, type RunStats } from '../pipelines/engine.js';
 import { validatePipeline } from '../pipelines/validate.js';
 
@@ -42,11 +42,4 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Every row of a Parquet file, all columns, for assertions on what was written. */
-export async function parquetRows(path: string): Promise<Record<string, unknown>[]> {
-  const reader = await parquet.ParquetReader.openFile(path);
-  const rows: Record<string, unknown>[] = [];
-  const cursor = reader.getCursor();
-  for (let r = await cursor.next(); r; r = await cursor.next()) rows.push(r);
-  await reader.close();
-  return rows;
-}
+export const parquetRows = (path: string): Promise<Record<string, unknown>[]> => readRows(path);
