@@ -1,7 +1,9 @@
 // The document table: Parquet part files holding documents (and rejected documents) between stages.
 import { rename, stat } from 'node:fs/promises';
 import parquet from 'parquetjs-lite';
+import { basename, dirname } from 'node:path';
 import { sha256File, tempPath } from './atomicFile.js';
+import { UserError } from './errors.js';
 import type { Doc, Meta, RejectedDoc } from './doc.js';
 import { PARQUET_TEXT_CODEC } from './parquetCodecs.js';
 import { rowCount } from './parquet.js';
@@ -91,11 +93,24 @@ function parseMeta(json: unknown): Meta {
 
 /** Reads the documents of a part file in order. */
 export async function* readDocTable(path: string): AsyncGenerator<Doc> {
-  const reader = await parquet.ParquetReader.openFile(path);
+  // A part file that cannot be read names itself and the step to rerun (its folder, e.g. 03-lang-detect).
+  const fail = (e: unknown, row: number): UserError =>
+    new UserError(`${path}: unreadable at row ${row} (${(e as Error).message}); rerun the step that wrote it: sluice run <pipeline> --from-stage ${basename(dirname(path))}`);
+  let reader;
+  try {
+    reader = await parquet.ParquetReader.openFile(path);
+  } catch (e) {
+    throw fail(e, 0);
+  }
   try {
     const cursor = reader.getCursor(['id', 'source', 'text', 'meta']);
-    for (;;) {
-      const row = await cursor.next();
+    for (let i = 0; ; i++) {
+      let row;
+      try {
+        row = await cursor.next();
+      } catch (e) {
+        throw fail(e, i);
+      }
       if (!row) break;
       yield { id: String(row.id), source: String(row.source), text: String(row.text ?? ''), meta: parseMeta(row.meta) };
     }

@@ -6,6 +6,13 @@ import { emptyCounters, type BatchResult, type BatchTask, type CountTask, type M
 
 const states = new Map<string, Promise<unknown>>();
 
+/** A stage threw instead of dropping a document with a reason: name the input and what to report. */
+function stageFailure(stage: string, docs: readonly Doc[], e: unknown): string {
+  const first = docs[0];
+  const where = first ? `the batch starting at document ${first.id} (from ${first.source})` : 'an empty batch';
+  return `stage ${stage} failed on ${where}: ${(e as Error).message}. Stages drop bad documents with a reason rather than throw, so this is a bug in ${stage}; report it with that document`;
+}
+
 export function stateFor(key: string, stageName: string, options: Record<string, unknown>): Promise<unknown> {
   let s = states.get(key);
   if (!s) {
@@ -35,8 +42,7 @@ export async function runSteps(task: BatchTask): Promise<BatchResult> {
     try {
       out = await stage.run(docs, spec.options, state);
     } catch (e) {
-      const first = docs[0]?.id ?? '(empty batch)';
-      throw new Error(`stage ${spec.stage} failed on the batch starting at document ${first}: ${(e as Error).message}`);
+      throw new Error(stageFailure(spec.stage, docs, e));
     }
     const counters = emptyCounters();
     counters.cpuMs = performance.now() - t0;
@@ -61,7 +67,7 @@ export async function runMap(task: MapTask): Promise<KeyColumns> {
   try {
     return await stage.map(task.docs, task.step.options, state);
   } catch (e) {
-    throw new Error(`stage ${task.step.stage} failed on the batch starting at document ${task.docs[0]?.id ?? '(empty batch)'}: ${(e as Error).message}`);
+    throw new Error(stageFailure(task.step.stage, task.docs, e));
   }
 }
 

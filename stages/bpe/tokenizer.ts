@@ -81,7 +81,7 @@ export class Tokenizer {
   /** The id of a special token such as <|endoftext|>. */
   special(token: string): number {
     const id = this.data.specials[token];
-    if (id === undefined) throw new Error(`tokenizer ${this.name} has no special token ${token}`);
+    if (id === undefined) throw new Error(`tokenizer ${this.name} has no special token ${token} (it has: ${Object.keys(this.data.specials).join(', ') || 'none'}); train it with that special token or set the encode step's eotToken`);
     return id;
   }
 

@@ -63,3 +63,13 @@ test('one-document files: empty and over-large files are bad records, for .txt, 
   const big = bads(await collect(readHtml(file(join(dir, 'big.html')), { ...opts, maxDocBytes: 1000 })));
   assert.deepEqual(big.map((x) => [x.reason, x.message]), [['too-large', 'file of 5000 bytes is over maxDocBytes (1000); raise input.maxDocBytes']]);
 });
+
+test('an unreadable document-table part names the file and the step to rerun', async () => {
+  const { readDocTable } = await import('../../datasets/docTable.js');
+  const dir = join(tmp(), '03-lang-detect');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir);
+  const p = join(dir, 'part-00000.parquet');
+  writeFileSync(p, 'not parquet at all');
+  await assert.rejects(collect(readDocTable(p)), { message: new RegExp(`^${p.replace(/[.]/g, '\\.')}: unreadable at row 0 \\(.*\\); rerun the step that wrote it: sluice run <pipeline> --from-stage 03-lang-detect$`) });
+});
