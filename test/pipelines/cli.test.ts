@@ -10,7 +10,7 @@ function sluice(args: string[], cwd = repoRoot): { status: number | null; stdout
 }
 
 test('--help works for every command', () => {
-  for (const cmd of [[], ['run'], ['stages'], ['inspect'], ['sample']]) {
+  for (const cmd of [[], ['run'], ['stages'], ['inspect'], ['sample-corpus'], ['train'], ['sample'], ['eval']]) {
     const r = sluice([...cmd, '--help']);
     assert.equal(r.status, 0, cmd.join(' '));
     assert.match(r.stdout, /Options:/);

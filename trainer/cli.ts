@@ -1,0 +1,130 @@
+// `sluice train`, `sluice sample <checkpoint>` and `sluice eval <checkpoint>`: every model and training key is a
+// flag (kebab-case, from the config schemas), layered over an optional --config JSON file over the defaults.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Argv } from 'yargs';
+import type { z } from 'zod';
+import { UserError } from '../datasets/errors.js';
+import { loadTokenizer } from '../stages/bpe/load.js';
+import { useBackend, type BackendName } from './backend.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { modelSchema, resolveRunConfig, resolveTrain, trainSchema, type TrainConfig } from './config.js';
+import { evaluate, unigramCounts, unigramEval, validationBatches } from './evaluate.js';
+import { GPT } from './model.js';
+import { generate } from './sample.js';
+import { train } from './train.js';
+
+const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** yargs options for every key of a schema: type and choices from the schema, no default (unset = not given). */
+function schemaOptions<A>(y: Argv<A>, schema: z.ZodObject, group: string): Argv<A> {
+  const defaults = schema.parse({}) as Record<string, unknown>;
+  for (const [key, field] of Object.entries(schema.shape)) {
+    let inner = field as unknown as { unwrap?: () => unknown; options?: string[]; description?: string };
+    while (typeof inner.unwrap === 'function') inner = inner.unwrap() as typeof inner;
+    const d = defaults[key];
+    const type = typeof d === 'boolean' ? 'boolean' : typeof d === 'string' ? 'string' : 'number';
+    const describe = `${(field as z.ZodType).description ?? ''}${d === undefined ? '' : ` [default: ${JSON.stringify(d)}]`}`;
+    y = y.option(kebab(key), { type, group, describe, ...(inner.options ? { choices: inner.options } : {}) }) as Argv<A>;
+  }
+  return y;
+}
+
+function pick(argv: Record<string, unknown>, schema: z.ZodObject): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.shape)) if (argv[key] !== undefined) out[key] = argv[key];
+  return out;
+}
+
+export function trainOptions<A>(y: Argv<A>): Argv<A> {
+  const base = y
+    .option('config', { type: 'string', describe: 'JSON file { "model": {...}, "train": {...} }; flags override it' })
+    .option('resume', { type: 'boolean', default: false, describe: 'continue from the newest valid checkpoint in --out' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' });
+  return schemaOptions(schemaOptions(base, modelSchema, 'Model:'), trainSchema, 'Training:');
+}
+
+export async function trainCommand(argv: Record<string, unknown>): Promise<void> {
+  const cwd = process.cwd();
+  let file: { model: unknown; train: Record<string, unknown> } = { model: {}, train: {} };
+  if (typeof argv.config === 'string') {
+    const path = resolve(cwd, argv.config);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (e) {
+      throw new UserError(`${argv.config}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(e as Error).message})`}`);
+    }
+    resolveRunConfig(raw, argv.config); // unknown keys and bad values are reported against the file
+    const r = raw as { model?: unknown; train?: Record<string, unknown> };
+    file = { model: r.model ?? {}, train: r.train ?? {} };
+  }
+  const model = { ...(file.model as object), ...pick(argv, modelSchema) };
+  const overrides = { ...file.train, ...pick(argv, trainSchema) } as Partial<TrainConfig>;
+  const cfg = resolveTrain(overrides, 'train config');
+  const r = await train({ model, train: cfg, overrides, resume: Boolean(argv.resume), quiet: Boolean(argv.quiet), cwd });
+  const lines: string[] = [];
+  if (r.val) lines.push(`validation perplexity: ${r.val.perplexity.toFixed(2)} (loss ${r.val.loss.toFixed(4)})`);
+  if (r.unigram) lines.push(`unigram perplexity:    ${r.unigram.perplexity.toFixed(2)} (loss ${r.unigram.loss.toFixed(4)})`);
+  lines.push(`checkpoint: ${r.checkpoint ?? 'none'}`);
+  if (r.sample !== null) lines.push(`sample:\n${r.sample}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function sampleOptions<A>(y: Argv<A>) {
+  return y
+    .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a checkpoint folder, or a run folder (its newest valid checkpoint)' })
+    .option('prompt', { type: 'string', default: '', describe: 'text to continue (empty: start after end-of-text)' })
+    .option('max-tokens', { type: 'number', default: 200 })
+    .option('temperature', { type: 'number', default: 0.8, describe: '0 = greedy' })
+    .option('top-k', { type: 'number', default: 40, describe: '0 = no top-k cut' })
+    .option('top-p', { type: 'number', default: 0.95, describe: 'nucleus mass (1 = off)' })
+    .option('seed', { type: 'number', default: 1337 })
+    .option('backend', { choices: ['wasm', 'cpu', 'tensorflow', 'webgpu'] as const, default: 'wasm' as const });
+}
+
+async function openCheckpoint(path: string, backend: BackendName) {
+  await useBackend(backend);
+  const ck = await loadCheckpoint(resolve(path), (m) => process.stderr.write(`sluice: warning: ${m}\n`));
+  const model = new GPT(ck.model);
+  const params = model.specs.map((s) => {
+    const t = ck.params.get(s.name);
+    if (!t) throw new UserError(`${ck.dir}/model.safetensors: tensor ${s.name} is missing`);
+    return tf.tensor(t.data, s.shape);
+  });
+  const config = JSON.parse(readFileSync(resolve(ck.dir, 'config.json'), 'utf8')) as { eos_token_id: number };
+  return { ck, model, params, eot: config.eos_token_id };
+}
+
+export async function sampleCommand(argv: { checkpoint: string; prompt: string; maxTokens: number; temperature: number; topK: number; topP: number; seed: number; backend: BackendName }): Promise<void> {
+  const { ck, model, params, eot } = await openCheckpoint(argv.checkpoint, argv.backend);
+  const tok = loadTokenizer(ck.tokenizerFile);
+  const prompt = argv.prompt ? tok.encode(argv.prompt) : [eot];
+  const ids = generate(model, params, prompt, { maxTokens: argv.maxTokens, temperature: argv.temperature, topK: argv.topK, topP: argv.topP, seed: argv.seed, stopId: eot });
+  process.stdout.write(`${argv.prompt}${tok.decode(ids)}\n`);
+}
+
+export function evalOptions<A>(y: Argv<A>) {
+  return y
+    .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a checkpoint folder, or a run folder (its newest valid checkpoint)' })
+    .option('shards', { type: 'string', describe: 'shards folder (default: the one it was trained on)' })
+    .option('batch-size', { type: 'number', describe: 'sequences per forward pass (default: the training batch size)' })
+    .option('batches', { type: 'number', default: 0, describe: 'validation batches (0: the whole split)' })
+    .option('backend', { choices: ['wasm', 'cpu', 'tensorflow', 'webgpu'] as const, default: 'wasm' as const });
+}
+
+export async function evalCommand(argv: { checkpoint: string; shards?: string; batchSize?: number; batches: number; backend: BackendName }): Promise<void> {
+  const { ck, model, params } = await openCheckpoint(argv.checkpoint, argv.backend);
+  const shards = resolve(argv.shards ?? ck.state.train.shards);
+  const B = argv.batchSize ?? ck.state.train.batchSize;
+  const T = ck.model.contextLength;
+  const batches = await validationBatches(shards, B, T, argv.batches);
+  const r = evaluate(model, params, batches, B, T);
+  const u = unigramEval(await unigramCounts(shards, ck.model.vocabSize), batches, B, T);
+  process.stdout.write(
+    `${ck.dir} (step ${ck.state.step}) on ${shards}, ${r.tokens.toLocaleString('en-US')} validation tokens:\n` +
+      `validation loss ${r.loss.toFixed(4)}, perplexity ${r.perplexity.toFixed(2)}\n` +
+      `unigram (training split) loss ${u.loss.toFixed(4)}, perplexity ${u.perplexity.toFixed(2)}\n`,
+  );
+}

@@ -1,0 +1,201 @@
+// The training loop: shards -> micro-batches -> gradients (summed over gradAccum micro-batches) -> global-norm
+// clip -> AdamW with warmup + cosine LR; evaluation, metrics and checkpoints on schedule; exact resume.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { UserError } from '../datasets/errors.js';
+import { DataLoader } from '../shards/loader.js';
+import { readShardManifest } from '../shards/manifest.js';
+import { loadTokenizer } from '../stages/bpe/load.js';
+import { useBackend } from './backend.js';
+import { checkpointName, listCheckpoints, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { resolveModel, type ModelConfig, type TrainConfig } from './config.js';
+import { evaluate, unigramCounts, unigramEval, validationBatches, type EvalResult } from './evaluate.js';
+import { estimateMemory, WASM_BUDGET_BYTES } from './memory.js';
+import { Metrics } from './metrics.js';
+import { countParams, flopsPerToken, GPT, initParams } from './model.js';
+import { AdamW, clipByGlobalNorm, learningRate } from './optimizer.js';
+import { generate } from './sample.js';
+import type { NamedTensor } from './safetensors.js';
+
+export interface TrainRequest {
+  /** Model config as given (checked here); ignored on resume, where the checkpoint's is used. */
+  model: unknown;
+  train: TrainConfig;
+  /** Train keys set explicitly (command line or file): on resume these override the checkpoint's. */
+  overrides: Partial<TrainConfig>;
+  resume: boolean;
+  quiet: boolean;
+  cwd: string;
+}
+
+export interface TrainResult {
+  runDir: string;
+  steps: number;
+  finalLoss: number | null;
+  val: EvalResult | null;
+  unigram: EvalResult | null;
+  sample: string | null;
+  checkpoint: string | null;
+  tokensPerSec: number;
+}
+
+/** The dropout seed of one micro-batch: a pure function of (seed, counter), so a resumed run draws the same. */
+function dropoutSeed(seed: number, counter: number): number {
+  return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(counter + 1, 0x85ebca6b)) >>> 0;
+}
+
+function toNamed(model: GPT, tensors: tf.Tensor[]): NamedTensor[] {
+  return tensors.map((t, i) => ({ name: model.specs[i].name, shape: model.specs[i].shape, data: t.dataSync() as Float32Array }));
+}
+
+function fromNamed(model: GPT, m: Map<string, NamedTensor>, what: string): tf.Tensor[] {
+  return model.specs.map((s) => {
+    const t = m.get(s.name);
+    if (!t || t.shape.join() !== s.shape.join()) throw new UserError(`${what}: tensor ${s.name} is ${t ? `[${t.shape}]` : 'missing'}, the config needs [${s.shape}]`);
+    return tf.tensor(t.data, s.shape);
+  });
+}
+
+export async function train(req: TrainRequest): Promise<TrainResult> {
+  let cfg = req.train;
+  const runDir = resolve(req.cwd, cfg.out);
+  const warn = (m: string) => process.stderr.write(`sluice: warning: ${m}\n`);
+  const existing = await listCheckpoints(runDir);
+  if (!req.resume && existing.length > 0) {
+    throw new UserError(`${runDir} already holds checkpoints (${existing[existing.length - 1]}): pass --resume to continue that run, or choose another --out`);
+  }
+  const ckpt = req.resume && existing.length > 0 ? await loadCheckpoint(runDir, warn) : null;
+  if (req.resume && !ckpt) warn(`${runDir} has no checkpoint to resume from; starting from step 0`);
+  if (ckpt) cfg = { ...ckpt.state.train, ...req.overrides, out: cfg.out };
+
+  const backend = await useBackend(cfg.backend);
+  const shards = resolve(req.cwd, cfg.shards);
+  const manifest = await readShardManifest(shards);
+  const modelCfg: ModelConfig = ckpt ? ckpt.model : resolveModel(req.model, manifest.tokenizer.vocabSize);
+  if (modelCfg.vocabSize < manifest.tokenizer.vocabSize) throw new UserError(`model vocabSize ${modelCfg.vocabSize} is smaller than the shards' tokenizer (${manifest.tokenizer.vocabSize} ids)`);
+  const B = cfg.batchSize;
+  const T = modelCfg.contextLength;
+  const mem = estimateMemory(modelCfg, B);
+  if (cfg.backend === 'wasm' && mem.tensorBytes > WASM_BUDGET_BYTES) {
+    throw new UserError(`this config needs about ${(mem.tensorBytes / 2 ** 30).toFixed(1)} GiB of tensor memory per micro-batch (${mem.detail}); the wasm backend's heap is capped at 4 GiB (usable ~${(WASM_BUDGET_BYTES / 2 ** 30).toFixed(1)} GiB): lower batchSize and raise gradAccum to keep the tokens per step, or shrink the model`);
+  }
+  const tokenizerFile = manifest.tokenizer.file ? join(shards, manifest.tokenizer.file) : null;
+  if (!tokenizerFile || !existsSync(tokenizerFile)) throw new UserError(`${join(shards, 'manifest.json')}: no tokenizer.json beside the shards; rerun the encode step`);
+  await mkdir(runDir, { recursive: true });
+
+  const model = new GPT(modelCfg);
+  let params = ckpt ? fromNamed(model, ckpt.params, join(ckpt.dir, 'model.safetensors')) : initParams(modelCfg, cfg.seed);
+  const opt = new AdamW(params, cfg);
+  if (ckpt) {
+    opt.dispose();
+    opt.m = fromNamed(model, ckpt.optimizer.m, join(ckpt.dir, 'optimizer.safetensors'));
+    opt.v = fromNamed(model, ckpt.optimizer.v, join(ckpt.dir, 'optimizer.safetensors'));
+    opt.t = ckpt.optimizer.t;
+    await Metrics.truncate(runDir, ckpt.state.step);
+  }
+  const loader = await DataLoader.open({ dir: shards, split: 'train', batchSize: B, contextLength: T, seed: cfg.seed });
+  if (ckpt) loader.resume(ckpt.state.loader);
+  const valBatches = await validationBatches(shards, B, T, cfg.evalBatches);
+  const metrics = new Metrics(runDir, cfg.steps, req.quiet);
+  const startStep = ckpt ? ckpt.state.step : 0;
+  metrics.say(
+    `${ckpt ? `resuming from ${ckpt.dir} at step ${startStep}` : 'training from scratch'}: ${countParams(modelCfg).toLocaleString('en-US')} parameters ` +
+      `(d ${modelCfg.dModel}, ${modelCfg.nLayers} layers, ${modelCfg.nHeads} heads, context ${T}), ${B} x ${cfg.gradAccum} sequences per step, ` +
+      `${loader.stepsPerEpoch * B > 0 ? (loader.windows * T).toLocaleString('en-US') : 0} training tokens, backend ${backend}`,
+  );
+
+  let tokensSeen = ckpt ? ckpt.state.tokensSeen : 0;
+  let elapsedMs = ckpt ? ckpt.state.elapsedMs : 0;
+  let lastLoss: number | null = ckpt ? ckpt.state.lastLoss : null;
+  let lastVal: EvalResult | null = null;
+  let lastCheckpoint: string | null = ckpt ? ckpt.dir : null;
+  let windowStart = performance.now();
+  let windowTokens = 0;
+  const stepTokens = B * T * cfg.gradAccum;
+  const state = (step: number): TrainerState => ({
+    format: 'sluice.trainer',
+    version: 1,
+    step,
+    tokensSeen,
+    rng: { seed: cfg.seed, counter: step * cfg.gradAccum },
+    loader: loader.state(),
+    train: cfg,
+    elapsedMs,
+    lastLoss,
+  });
+  const checkpoint = async (step: number) => {
+    lastCheckpoint = await saveCheckpoint(
+      runDir,
+      { model: modelCfg, params: toNamed(model, params), optimizer: { t: opt.t, m: toNamed(model, opt.m), v: toNamed(model, opt.v) }, state: state(step), eotId: manifest.tokenizer.eotId },
+      tokenizerFile,
+      cfg.keepCheckpoints,
+    );
+  };
+
+  for (let step = startStep; step < cfg.steps; step++) {
+    const t0 = performance.now();
+    const lr = learningRate(step, cfg);
+    let summed: tf.Tensor[] | null = null;
+    let lossSum = 0;
+    for (let micro = 0; micro < cfg.gradAccum; micro++) {
+      const batch = await loader.next();
+      const seed = modelCfg.dropout > 0 ? dropoutSeed(cfg.seed, step * cfg.gradAccum + micro) : undefined;
+      const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => tf.div(model.loss(ps, batch.tokens, B, T, { dropoutSeed: seed }), cfg.gradAccum) as tf.Scalar)(params);
+      lossSum += value.dataSync()[0];
+      value.dispose();
+      if (!summed) summed = grads;
+      else {
+        const prev: tf.Tensor[] = summed;
+        summed = prev.map((g, i) => tf.add(g, grads[i]));
+        for (const g of [...prev, ...grads]) g.dispose();
+      }
+    }
+    const loss = lossSum; // each micro-batch's loss was divided by gradAccum
+    if (!Number.isFinite(loss)) throw new UserError(`step ${step + 1}: the loss is ${loss}; lower lr (now ${cfg.lr}) or raise warmupSteps, then resume from the last checkpoint (${lastCheckpoint ?? 'none yet'})`);
+    const { grads, norm } = clipByGlobalNorm(summed!, cfg.gradClip);
+    params = opt.step(params, grads, lr);
+    for (const g of grads) g.dispose();
+    const done = step + 1;
+    tokensSeen += stepTokens;
+    windowTokens += stepTokens;
+    lastLoss = loss;
+    elapsedMs += performance.now() - t0;
+    const now = performance.now();
+    const log = done % cfg.logEvery === 0 || done === cfg.steps;
+    metrics.step({ step: done, loss, lr, gradNorm: norm, tokensPerSec: (windowTokens * 1000) / Math.max(1, now - windowStart), tokensSeen, elapsedSec: elapsedMs / 1000 }, log);
+    if (log) {
+      windowStart = now;
+      windowTokens = 0;
+    }
+    if ((cfg.evalEvery > 0 && done % cfg.evalEvery === 0) || done === cfg.steps) {
+      lastVal = evaluate(model, params, valBatches, B, T);
+      metrics.eval(done, lastVal.loss, lastVal.perplexity, lastVal.tokens);
+    }
+    if ((cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0) || done === cfg.steps) await checkpoint(done);
+  }
+  await loader.close();
+
+  let unigram: EvalResult | null = null;
+  let sample: string | null = null;
+  if (startStep < cfg.steps || !lastVal) {
+    lastVal ??= evaluate(model, params, valBatches, B, T);
+    unigram = unigramEval(await unigramCounts(shards, modelCfg.vocabSize), valBatches, B, T);
+    metrics.say(`validation perplexity ${lastVal.perplexity.toFixed(2)} (loss ${lastVal.loss.toFixed(4)}); unigram model of the training split on the same tokens: ${unigram.perplexity.toFixed(2)} (loss ${unigram.loss.toFixed(4)})`);
+    if (cfg.sampleTokens > 0) {
+      const tok = loadTokenizer(tokenizerFile);
+      const eot = manifest.tokenizer.eotId;
+      const ids = generate(model, params, [eot], { maxTokens: cfg.sampleTokens, temperature: 0.8, topK: 40, topP: 0.95, seed: cfg.seed, stopId: eot });
+      sample = tok.decode(ids);
+    }
+  }
+  const fpt = flopsPerToken(modelCfg, T);
+  const tps = (tokensSeen - (ckpt ? ckpt.state.tokensSeen : 0)) / Math.max(1e-9, (elapsedMs - (ckpt ? ckpt.state.elapsedMs : 0)) / 1000);
+  metrics.say(`${cfg.steps - startStep} steps in ${((elapsedMs - (ckpt ? ckpt.state.elapsedMs : 0)) / 1000).toFixed(0)} s: ${Math.round(tps).toLocaleString('en-US')} tokens/s, ${((tps * fpt) / 1e9).toFixed(2)} GFLOP/s; checkpoint ${lastCheckpoint ?? 'none'}`);
+  for (const p of [...params]) p.dispose();
+  opt.dispose();
+  return { runDir, steps: cfg.steps, finalLoss: lastLoss, val: lastVal, unigram, sample, checkpoint: lastCheckpoint, tokensPerSec: tps };
+}
+
+export { checkpointName };
