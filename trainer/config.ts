@@ -60,7 +60,7 @@ export type RunConfigInput = z.input<typeof runConfigSchema>;
 function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown, label: string): z.output<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const lines = formatIssues(r.error.issues, raw, [], undefined);
+  const lines = formatIssues(r.error.issues, raw, [], undefined).map((l) => l.replace(/^\(definition\): /, ''));
   throw new UserError(`${label}: ${lines.join('; ')}`);
 }
 
