@@ -35,9 +35,11 @@ test: sample
 bench: corpus
 	$(NODE) dist/bench/run.js
 
-pretrain:
-	@echo "make pretrain: the trainer is not built yet (issue 7); make corpus builds the token shards it will train on." >&2
-	@exit 2
+# Trains trainer/pretrain.json on the shards of `make corpus` (about 10 minutes on 2 cores), prints validation and
+# unigram perplexity and a sample; rerunning continues the run from its newest checkpoint (or just reports).
+pretrain: corpus
+	$(SLUICE) train --config trainer/pretrain.json --resume
+	$(SLUICE) sample out/pretrain --prompt "The" --max-tokens 60 --seed 1
 
 clean:
 	rm -rf dist out data

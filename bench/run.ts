@@ -1,14 +1,15 @@
 // `make bench`: every benchmark, peers side by side, as ratios.
-// BENCH=engine,html,lang,quality,dedup,encode,train,loader picks some; BENCH_ENGINE_MB sets the engine input size (default 1024).
+// BENCH=engine,html,lang,quality,dedup,encode,train,loader,gpt picks some; BENCH_ENGINE_MB sets the engine input size (default 1024).
 import { availableParallelism } from 'node:os';
 import { benchEncode, benchTrain } from './bpe.js';
+import { benchGpt } from './gpt.js';
 import { benchLoader } from './loader.js';
 import { benchAccuracy, benchClustering, benchSignatures } from './dedup.js';
 import { benchEngine, formatEngine } from './engine.js';
 import { benchHtml, benchLang, benchQuality } from './textStages.js';
 
 const engineMB = Number(process.env.BENCH_ENGINE_MB ?? 1024);
-const wanted = new Set((process.env.BENCH ?? 'engine,html,lang,quality,dedup,encode,train,loader').split(','));
+const wanted = new Set((process.env.BENCH ?? 'engine,html,lang,quality,dedup,encode,train,loader,gpt').split(','));
 const machine = `${process.platform} ${process.arch}, node ${process.version}, ${availableParallelism()} cores`;
 process.stdout.write(`sluice bench — ${new Date().toISOString().slice(0, 10)} — ${machine}\n\n`);
 if (wanted.has('html')) process.stdout.write(`${await benchHtml()}\n\n`);
@@ -18,4 +19,5 @@ if (wanted.has('dedup')) process.stdout.write(`${await benchSignatures()}\n\n${b
 if (wanted.has('encode')) process.stdout.write(`${await benchEncode()}\n\n`);
 if (wanted.has('train')) process.stdout.write(`${await benchTrain()}\n\n`);
 if (wanted.has('loader')) process.stdout.write(`${await benchLoader()}\n\n`);
+if (wanted.has('gpt')) process.stdout.write(`${await benchGpt()}\n\n`);
 if (wanted.has('engine')) process.stdout.write(`${formatEngine(await benchEngine(engineMB * 1e6), engineMB)}\n\n`);

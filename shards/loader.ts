@@ -37,8 +37,8 @@ export interface Batch {
   position: number;
 }
 
-/** mulberry32: a small, fast, seedable PRNG (32-bit state). */
-function prng(seed: number): () => number {
+/** mulberry32: a small, fast, seedable PRNG (32-bit state); also the trainer's dropout and sampling RNG. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -3,6 +3,7 @@
 // needs no transposes, slices or batched matmuls, which are 10-40x slower than 2-D products on wasm), and on
 // GPU backends plain TensorFlow.js ops. Both apply RoPE and attention dropout the same way.
 import * as tf from '@tensorflow/tfjs';
+import { prng } from '../shards/loader.js';
 import { bmm } from './ops.js';
 
 export interface AttentionShape {
@@ -16,18 +17,6 @@ export interface AttentionShape {
   dropout: number;
   /** Dropout seed; undefined = no dropout. */
   seed?: number;
-}
-
-/** mulberry32, for dropout masks that are the same on every backend and every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ropeTables = new Map<string, { cos: Float32Array; sin: Float32Array }>();

@@ -1,5 +1,6 @@
 // Seeded sampling: temperature, top-k and nucleus (top-p) filtering over the model's next-token logits.
 import type * as tf from '@tensorflow/tfjs';
+import { prng } from '../shards/loader.js';
 import type { GPT } from './model.js';
 
 export interface SampleOptions {
@@ -10,17 +11,6 @@ export interface SampleOptions {
   seed: number;
   /** Stop at this id (end-of-text); it is not emitted. */
   stopId?: number;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Picks the next id from logits: greedy at temperature 0, else softmax(logits / T) cut to top-k and top-p. */

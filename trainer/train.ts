@@ -67,7 +67,6 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     throw new UserError(`${runDir} already holds checkpoints (${existing[existing.length - 1]}): pass --resume to continue that run, or choose another --out`);
   }
   const ckpt = req.resume && existing.length > 0 ? await loadCheckpoint(runDir, warn) : null;
-  if (req.resume && !ckpt) warn(`${runDir} has no checkpoint to resume from; starting from step 0`);
   if (ckpt) cfg = { ...ckpt.state.train, ...req.overrides, out: cfg.out };
 
   const backend = await useBackend(cfg.backend);
@@ -101,7 +100,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const metrics = new Metrics(runDir, cfg.steps, req.quiet);
   const startStep = ckpt ? ckpt.state.step : 0;
   metrics.say(
-    `${ckpt ? `resuming from ${ckpt.dir} at step ${startStep}` : 'training from scratch'}: ${countParams(modelCfg).toLocaleString('en-US')} parameters ` +
+    `${ckpt ? `resuming from ${ckpt.dir} at step ${startStep}` : `training from scratch${req.resume ? ` (no checkpoint in ${runDir} yet)` : ''}`}: ${countParams(modelCfg).toLocaleString('en-US')} parameters ` +
       `(d ${modelCfg.dModel}, ${modelCfg.nLayers} layers, ${modelCfg.nHeads} heads, context ${T}), ${B} x ${cfg.gradAccum} sequences per step, ` +
       `${loader.stepsPerEpoch * B > 0 ? (loader.windows * T).toLocaleString('en-US') : 0} training tokens, backend ${backend}`,
   );
