@@ -15,21 +15,23 @@ const SHAPE = { d: 128, L: 4, H: 4, T: 128, B: 8, V: 4096 };
 function torchRate(threads: number, steps: number): { tps: number; version: string } | string {
   for (const py of ['/usr/bin/python3', 'python3']) {
     const { d, L, H, T, B, V } = SHAPE;
-    const r = spawnSync(py, [script, ...[d, L, H, T, B, V, threads, steps].map(String)], { encoding: 'utf8' });
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+    const r = spawnSync(py, [script, ...[d, L, H, T, B, V, threads, steps].map(String)], { encoding: 'utf8', env });
     if (r.status === 0) {
       const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { tokens_per_sec: number; torch: string };
       return { tps: j.tokens_per_sec, version: j.torch };
     }
     if (r.stderr && !/No module named 'torch'|ENOENT/.test(r.stderr)) return `PyTorch failed: ${r.stderr.trim().split('\n').pop()}`;
   }
-  return 'PyTorch not installed (apt-get install python3-torch): skipped';
+  return 'PyTorch not installed (apt-get install python3-torch libopenblas0-pthread): skipped';
 }
 
-async function sluiceRate(steps: number): Promise<number> {
+async function sluiceRate(steps: number, attention: 'js' | 'tf'): Promise<number> {
   await useBackend('wasm');
   const { d, L, H, T, B, V } = SHAPE;
   const c = resolveModel({ dModel: d, nLayers: L, nHeads: H, contextLength: T }, V);
   const model = new GPT(c);
+  model.attention = attention;
   let params = initParams(c, 1);
   const opt = new AdamW(params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
   let seed = 7;
@@ -56,9 +58,11 @@ export async function benchGpt(): Promise<string> {
   const { d, L, H, T, B, V } = SHAPE;
   const fpt = flopsPerToken(resolveModel({ dModel: d, nLayers: L, nHeads: H, contextLength: T }, V), T);
   const gf = (tps: number) => ((tps * fpt) / 1e9).toFixed(1);
-  const ours = await sluiceRate(10);
+  const ours = await sluiceRate(10, 'js');
+  const tfOps = await sluiceRate(5, 'tf');
   const lines = [`GPT training step, d ${d}, ${L} layers, ${H} heads, context ${T}, batch ${B}, vocab ${V} (${(fpt / 1e6).toFixed(1)} MFLOP per token)`];
   lines.push(`  sluice, TensorFlow.js wasm (1 thread):  ${Math.round(ours).toLocaleString('en-US').padStart(6)} tokens/s  ${gf(ours).padStart(5)} GFLOP/s`);
+  lines.push(`  same, attention as TF.js ops (GPU path): ${Math.round(tfOps).toLocaleString('en-US').padStart(5)} tokens/s  ${gf(tfOps).padStart(5)} GFLOP/s   JS kernel / TF.js ops = ${(ours / tfOps).toFixed(2)}`);
   for (const threads of [1, 2]) {
     const r = torchRate(threads, 20);
     if (typeof r === 'string') {

@@ -18,7 +18,7 @@ class Block(nn.Module):
         self.c_fc, self.mlp_proj = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
     def forward(self, x):
         q, k, v = self.c_attn(self.ln_1(x)).split(d, dim=2)
-        q, k, v = (t.view(B, T, H, d // H).transpose(1, 2) for t in (q, k, v))
+        q, k, v = (t.reshape(B, T, H, d // H).transpose(1, 2) for t in (q, k, v))
         att = (q @ k.transpose(-2, -1)) / math.sqrt(d // H)
         att = att.masked_fill(torch.ones(T, T, dtype=torch.bool).triu(1), float('-inf')).softmax(-1)
         x = x + self.c_proj((att @ v).transpose(1, 2).reshape(B, T, d))
@@ -34,7 +34,7 @@ class GPT(nn.Module):
         x = self.wte(idx) + self.wpe(torch.arange(T))
         for b in self.h: x = b(x)
         logits = self.ln_f(x) @ self.wte.weight.t()
-        return F.cross_entropy(logits.view(-1, V), targets.view(-1))
+        return F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
 
 model = GPT()
 decay = [p for p in model.parameters() if p.dim() == 2]
