@@ -5,11 +5,11 @@ import { UserError } from '../datasets/errors.js';
 
 export type BackendName = 'wasm' | 'cpu' | 'tensorflow' | 'webgpu';
 
-async function importOptional(names: string[]): Promise<string | null> {
+/** The first of these packages that imports, or null when none is installed. */
+async function importOptional(names: string[]): Promise<unknown> {
   for (const name of names) {
     try {
-      await import(name);
-      return name;
+      return await import(name);
     } catch {
       // not installed: try the next one
     }
@@ -30,7 +30,7 @@ export async function useBackend(name: BackendName): Promise<string> {
     if (!got) throw new UserError('backend "webgpu" needs @tensorflow/tfjs-backend-webgpu@4.22.0 and the `webgpu` package (Dawn): npm install both, or use --backend wasm');
     const g = globalThis as { navigator?: { gpu?: unknown } };
     if (!g.navigator?.gpu) {
-      const webgpu = (await importOptional(['webgpu'])) ? ((await import('webgpu' as string)) as { create: (o: string[]) => unknown; globals: object }) : null;
+      const webgpu = (await importOptional(['webgpu'])) as { create: (o: string[]) => unknown; globals: object } | null;
       if (!webgpu) throw new UserError('backend "webgpu": no navigator.gpu; install the `webgpu` package (Dawn) or use --backend wasm');
       Object.assign(globalThis, webgpu.globals);
       Object.defineProperty(globalThis, 'navigator', { value: { gpu: webgpu.create([]) }, configurable: true });

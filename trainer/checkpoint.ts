@@ -6,12 +6,15 @@
 //   tokenizer.json         the shards' tokenizer
 //   checksums.json         sha256 of every file above (written last: a folder without it is incomplete)
 // The newest folder whose checksums verify is the one resumed from; a corrupt newest one is reported and skipped.
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { sha256File } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
 import type { LoaderState } from '../shards/loader.js';
 import type { ModelConfig, TrainConfig } from './config.js';
+import type { ParamSpec } from './model.js';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
 
 export const CHECKPOINT_FILES = ['model.safetensors', 'config.json', 'optimizer.safetensors', 'trainer_state.json', 'tokenizer.json'] as const;
@@ -36,6 +39,20 @@ export interface CheckpointData {
   optimizer: { t: number; m: NamedTensor[]; v: NamedTensor[] };
   state: TrainerState;
   eotId: number;
+}
+
+/** Tensors (in parameter order) with their names, for writing. */
+export function toNamed(specs: ParamSpec[], tensors: tf.Tensor[]): NamedTensor[] {
+  return tensors.map((t, i) => ({ name: specs[i].name, shape: specs[i].shape, data: t.dataSync() as Float32Array }));
+}
+
+/** Tensors in parameter order from a checkpoint file's named ones; a missing or misshapen one names the file. */
+export function fromNamed(specs: ParamSpec[], m: Map<string, NamedTensor>, what: string): tf.Tensor[] {
+  return specs.map((s) => {
+    const t = m.get(s.name);
+    if (!t || t.shape.join() !== s.shape.join()) throw new UserError(`${what}: tensor ${s.name} is ${t ? `[${t.shape}]` : 'missing'}, the config needs [${s.shape}]`);
+    return tf.tensor(t.data, s.shape);
+  });
 }
 
 export function checkpointName(step: number): string {
@@ -139,11 +156,11 @@ async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
  * is reported through `warn` and the previous one used.
  */
 export async function loadCheckpoint(path: string, warn: (msg: string) => void): Promise<LoadedCheckpoint> {
+  if (!existsSync(path)) throw new UserError(`${path}: no such checkpoint or run folder`);
   const own = await verifyCheckpoint(path);
   if (own === null) return readCheckpoint(path);
   const names = await listCheckpoints(path);
   if (names.length === 0) {
-    if (own.includes('checksums.json is missing') && (await readdir(path).catch(() => null)) === null) throw new UserError(`${path}: no such checkpoint or run folder`);
     throw new UserError(`${path}: not a usable checkpoint (${own}) and holds no checkpoints/step-* folders; pass a run folder (e.g. out/train) or one of its checkpoints`);
   }
   for (let i = names.length - 1; i >= 0; i--) {

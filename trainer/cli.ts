@@ -2,13 +2,12 @@
 // flag (kebab-case, from the config schemas), layered over an optional --config JSON file over the defaults.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { Argv } from 'yargs';
 import type { z } from 'zod';
 import { UserError } from '../datasets/errors.js';
 import { loadTokenizer } from '../stages/bpe/load.js';
 import { useBackend, type BackendName } from './backend.js';
-import { loadCheckpoint } from './checkpoint.js';
+import { fromNamed, loadCheckpoint } from './checkpoint.js';
 import { modelSchema, resolveRunConfig, resolveTrain, trainSchema, type TrainConfig } from './config.js';
 import { evaluate, unigramCounts, unigramEval, validationBatches } from './evaluate.js';
 import { GPT } from './model.js';
@@ -88,11 +87,7 @@ async function openCheckpoint(path: string, backend: BackendName) {
   await useBackend(backend);
   const ck = await loadCheckpoint(resolve(path), (m) => process.stderr.write(`sluice: warning: ${m}\n`));
   const model = new GPT(ck.model);
-  const params = model.specs.map((s) => {
-    const t = ck.params.get(s.name);
-    if (!t) throw new UserError(`${ck.dir}/model.safetensors: tensor ${s.name} is missing`);
-    return tf.tensor(t.data, s.shape);
-  });
+  const params = fromNamed(model.specs, ck.params, resolve(ck.dir, 'model.safetensors'));
   const config = JSON.parse(readFileSync(resolve(ck.dir, 'config.json'), 'utf8')) as { eos_token_id: number };
   return { ck, model, params, eot: config.eos_token_id };
 }

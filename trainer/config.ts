@@ -84,17 +84,3 @@ export function resolveRunConfig(raw: unknown, label: string): { model: unknown;
   const r = parseOrThrow(runConfigSchema, raw ?? {}, label);
   return { model: raw && typeof raw === 'object' && 'model' in raw ? (raw as { model: unknown }).model : {}, train: r.train };
 }
-
-/** Human help for `sluice train --help-config`: every key with its default and meaning. */
-export function describeConfig(): string {
-  const lines: string[] = [];
-  for (const [section, schema] of [['model', modelSchema], ['train', trainSchema]] as const) {
-    lines.push(`${section}:`);
-    const defaults = schema.parse({}) as Record<string, unknown>;
-    for (const [key, field] of Object.entries(schema.shape)) {
-      const d = defaults[key];
-      lines.push(`  ${key.padEnd(16)} ${d === undefined ? '(derived)' : JSON.stringify(d)}  ${(field as z.ZodType).description ?? ''}`.trimEnd());
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}

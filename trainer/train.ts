@@ -9,7 +9,7 @@ import { DataLoader } from '../shards/loader.js';
 import { readShardManifest } from '../shards/manifest.js';
 import { loadTokenizer } from '../stages/bpe/load.js';
 import { useBackend } from './backend.js';
-import { checkpointName, listCheckpoints, loadCheckpoint, saveCheckpoint, type TrainerState } from './checkpoint.js';
+import { fromNamed, listCheckpoints, loadCheckpoint, saveCheckpoint, toNamed, type TrainerState } from './checkpoint.js';
 import { resolveModel, type ModelConfig, type TrainConfig } from './config.js';
 import { evaluate, unigramCounts, unigramEval, validationBatches, type EvalResult } from './evaluate.js';
 import { estimateMemory, WASM_BUDGET_BYTES } from './memory.js';
@@ -17,7 +17,6 @@ import { Metrics } from './metrics.js';
 import { countParams, flopsPerToken, GPT, initParams } from './model.js';
 import { AdamW, clipByGlobalNorm, learningRate } from './optimizer.js';
 import { generate } from './sample.js';
-import type { NamedTensor } from './safetensors.js';
 
 export interface TrainRequest {
   /** Model config as given (checked here); ignored on resume, where the checkpoint's is used. */
@@ -44,18 +43,6 @@ export interface TrainResult {
 /** The dropout seed of one micro-batch: a pure function of (seed, counter), so a resumed run draws the same. */
 function dropoutSeed(seed: number, counter: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(counter + 1, 0x85ebca6b)) >>> 0;
-}
-
-function toNamed(model: GPT, tensors: tf.Tensor[]): NamedTensor[] {
-  return tensors.map((t, i) => ({ name: model.specs[i].name, shape: model.specs[i].shape, data: t.dataSync() as Float32Array }));
-}
-
-function fromNamed(model: GPT, m: Map<string, NamedTensor>, what: string): tf.Tensor[] {
-  return model.specs.map((s) => {
-    const t = m.get(s.name);
-    if (!t || t.shape.join() !== s.shape.join()) throw new UserError(`${what}: tensor ${s.name} is ${t ? `[${t.shape}]` : 'missing'}, the config needs [${s.shape}]`);
-    return tf.tensor(t.data, s.shape);
-  });
 }
 
 export async function train(req: TrainRequest): Promise<TrainResult> {
@@ -85,12 +72,12 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   await mkdir(runDir, { recursive: true });
 
   const model = new GPT(modelCfg);
-  let params = ckpt ? fromNamed(model, ckpt.params, join(ckpt.dir, 'model.safetensors')) : initParams(modelCfg, cfg.seed);
+  let params = ckpt ? fromNamed(model.specs, ckpt.params, join(ckpt.dir, 'model.safetensors')) : initParams(modelCfg, cfg.seed);
   const opt = new AdamW(params, cfg);
   if (ckpt) {
     opt.dispose();
-    opt.m = fromNamed(model, ckpt.optimizer.m, join(ckpt.dir, 'optimizer.safetensors'));
-    opt.v = fromNamed(model, ckpt.optimizer.v, join(ckpt.dir, 'optimizer.safetensors'));
+    opt.m = fromNamed(model.specs, ckpt.optimizer.m, join(ckpt.dir, 'optimizer.safetensors'));
+    opt.v = fromNamed(model.specs, ckpt.optimizer.v, join(ckpt.dir, 'optimizer.safetensors'));
     opt.t = ckpt.optimizer.t;
     await Metrics.truncate(runDir, ckpt.state.step);
   }
@@ -127,7 +114,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const checkpoint = async (step: number) => {
     lastCheckpoint = await saveCheckpoint(
       runDir,
-      { model: modelCfg, params: toNamed(model, params), optimizer: { t: opt.t, m: toNamed(model, opt.m), v: toNamed(model, opt.v) }, state: state(step), eotId: manifest.tokenizer.eotId },
+      { model: modelCfg, params: toNamed(model.specs, params), optimizer: { t: opt.t, m: toNamed(model.specs, opt.m), v: toNamed(model.specs, opt.v) }, state: state(step), eotId: manifest.tokenizer.eotId },
       tokenizerFile,
       cfg.keepCheckpoints,
     );
@@ -197,4 +184,3 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   return { runDir, steps: cfg.steps, finalLoss: lastLoss, val: lastVal, unigram, sample, checkpoint: lastCheckpoint, tokensPerSec: tps };
 }
 
-export { checkpointName };
