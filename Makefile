@@ -4,7 +4,7 @@ NODE ?= node
 SLUICE = $(NODE) dist/pipelines/cli.js
 SRC = $(shell find pipelines stages datasets shards trainer test bench -name '*.ts' 2>/dev/null)
 
-.PHONY: all install build corpus sample test bench pretrain clean
+.PHONY: all install build corpus sample test bench pretrain slurm-up slurm-down clean
 
 all: corpus
 
@@ -40,6 +40,14 @@ bench: corpus
 pretrain: corpus
 	$(SLUICE) train --config trainer/pretrain.json --resume
 	$(SLUICE) sample out/pretrain --prompt "The" --max-tokens 60 --seed 1
+
+# A one-node Slurm cluster on localhost (installs slurm-wlm and munge from Debian when missing; needs root), for
+# `sluice run --executor slurm` and its test; slurm-down stops only the daemons slurm-up started.
+slurm-up:
+	bash .ci/slurm-up.sh
+
+slurm-down:
+	bash .ci/slurm-down.sh
 
 clean:
 	rm -rf dist out data

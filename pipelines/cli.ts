@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `sluice` command line: run, stages, inspect, encode/decode, train, sample, eval, sample-corpus. Errors are caught once here.
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../datasets/errors.js';
@@ -13,7 +14,10 @@ import { describeCurve } from '../stages/dedup/minhash.js';
 import { describeStages } from './stagesHelp.js';
 import { decodeCommand, encodeCommand } from './encodeCli.js';
 import { formatStats } from './statsTable.js';
+import { formatStatus, runStatus, submitSlurm, waitForJobs } from './slurm.js';
 import { evalCommand, evalOptions, sampleCommand, sampleOptions, trainCommand, trainOptions } from '../trainer/cli.js';
+
+const cliFile = fileURLToPath(import.meta.url);
 
 function fail(message: string, err?: Error): never {
   const shown = err && !(err instanceof UserError) && process.env.DEBUG ? (err.stack ?? message) : message;
@@ -38,11 +42,34 @@ await yargs(hideBin(process.argv))
         .option('from-stage', { type: 'string', describe: 'reuse verified outputs before this step, rerun it and what follows' })
         .option('to-stage', { type: 'string', describe: 'stop after this step' })
         .option('on-bad-input', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'stop at the first bad record, or keep it in rejected/ and go on' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' }),
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' })
+        .option('executor', { choices: ['local', 'slurm'] as const, default: 'local' as const, group: 'Cluster:', describe: 'run here, or submit Slurm jobs (sbatch) that run here on the shared filesystem' })
+        .option('tasks', { type: 'number', default: 4, group: 'Cluster:', describe: 'slurm: array tasks per per-document segment (parts are dealt round-robin)' })
+        .option('partition', { type: 'string', group: 'Cluster:', describe: 'slurm: --partition' })
+        .option('time', { type: 'string', group: 'Cluster:', describe: 'slurm: --time limit per job, e.g. 4:00:00' })
+        .option('cpus-per-task', { type: 'number', default: 2, group: 'Cluster:', describe: 'slurm: CPUs per task = worker threads inside it' })
+        .option('mem', { type: 'string', group: 'Cluster:', describe: 'slurm: --mem per job, e.g. 8G' })
+        .option('wait', { type: 'boolean', default: true, group: 'Cluster:', describe: 'slurm: wait for the jobs and report (--no-wait: submit and return)' })
+        .option('part-task', { type: 'string', hidden: true, describe: 'i/N: run as array task i of N (set by the slurm executor)' }),
     async (argv) => {
       const cwd = process.cwd();
       const { pipeline } = await loadPipeline(argv.pipeline, cwd);
+      if (argv.executor === 'slurm') {
+        const runArgs = [argv.pipeline, ...(argv.input?.length ? ['--input', ...argv.input] : []), ...(argv.format ? ['--format', argv.format] : []), '--on-bad-input', argv.onBadInput];
+        const opts = { pipeline, cwd, input: argv.input, format: argv.format, out: argv.out, fromStage: argv.fromStage, toStage: argv.toStage, onBadInput: argv.onBadInput as OnBadInput, quiet: argv.quiet };
+        const { out, jobs } = await submitSlurm(opts, { tasks: argv.tasks, partition: argv.partition, time: argv.time, cpusPerTask: argv.cpusPerTask, mem: argv.mem, wait: argv.wait, cli: [process.execPath, cliFile], runArgs });
+        process.stdout.write(`submitted ${jobs.length} Slurm jobs: ${jobs.map((j) => `${j.id} (${j.kind} ${j.steps.join(',')}${j.kind === 'array' ? ` x${j.tasks}` : ''})`).join(', ') || 'none (everything is done)'}\n`);
+        if (argv.wait && jobs.length) process.stdout.write(`${formatStatus(await waitForJobs(out, jobs, argv.quiet))}\n`);
+        return;
+      }
+      let partTask: { index: number; count: number } | undefined;
+      if (argv.partTask !== undefined) {
+        const m = /^(\d+)\/(\d+)$/.exec(argv.partTask);
+        if (!m || Number(m[1]) >= Number(m[2])) throw new UserError(`--part-task ${argv.partTask}: expected i/N with i < N`);
+        partTask = { index: Number(m[1]), count: Number(m[2]) };
+      }
       const engine = new Engine({
+        partTask,
         pipeline,
         cwd,
         input: argv.input,
@@ -56,6 +83,14 @@ await yargs(hideBin(process.argv))
       });
       const stats = await engine.run();
       process.stdout.write(`${formatStats(stats)}\n`);
+    },
+  )
+  .command(
+    'status <out>',
+    'where each step of a run folder stands: done, running, pending, failed (with the log and its first error)',
+    (y) => y.positional('out', { type: 'string', demandOption: true }),
+    async (argv) => {
+      process.stdout.write(`${formatStatus(await runStatus(argv.out))}\n`);
     },
   )
   .command('stages', 'list every stage with its options, types and defaults', (y) => y, () => {

@@ -40,6 +40,19 @@ export interface RunOptions {
   toStage?: string;
   onBadInput?: OnBadInput;
   quiet?: boolean;
+  /** Cluster array task: process only this task's share of the first pending segment's parts, write no manifest. */
+  partTask?: { index: number; count: number };
+}
+
+/** What a run will do: the output folder, every step's plan, and the range [start, end] still to run. */
+export interface RunPlan {
+  out: string;
+  spec: InputSpec;
+  parts: Part[];
+  plans: StepPlan[];
+  start: number;
+  end: number;
+  reused: StageManifest[];
 }
 
 export interface StepStats extends Omit<StepCounters, 'cpuMs'> {
@@ -101,12 +114,12 @@ function fingerprintOptions(s: ResolvedStep, cwd: string): Record<string, unknow
   }
 }
 
-function isDocStep(s: StepPlan): boolean {
+export function isDocStep(s: StepPlan): boolean {
   return getStage(s.stage)?.kind === 'document';
 }
 
 /** Consecutive document steps run fused in one segment; each corpus-wide step is a segment of its own. */
-function segmentsOf(steps: StepPlan[]): StepPlan[][] {
+export function segmentsOf(steps: StepPlan[]): StepPlan[][] {
   const out: StepPlan[][] = [];
   for (const s of steps) {
     const last = out[out.length - 1];
@@ -127,8 +140,8 @@ export class Engine {
     this.onBadInput = opts.onBadInput ?? 'fail';
   }
 
-  async run(): Promise<RunStats> {
-    const t0 = Date.now();
+  /** Plans parts and steps and finds what is left to run (verified outputs before it are reused). */
+  async plan(): Promise<RunPlan> {
     const { pipeline, cwd } = this.opts;
     const spec: InputSpec = {
       ...pipeline.input,
@@ -145,14 +158,40 @@ export class Engine {
       return plan;
     });
     const { start, end, reused } = await planRange(plans, this.opts.fromStage, this.opts.toStage);
+    return { out, spec, parts, plans, start, end, reused };
+  }
+
+  /** Makes the output folder ready for a run: stale temporaries removed, run.json written. */
+  private async begin(p: RunPlan): Promise<void> {
+    const { out, spec, parts, plans } = p;
     await mkdir(out, { recursive: true });
     for (const name of await readdir(out)) if (name.includes('.tmp-')) await rm(join(out, name), { force: true });
     await writeJsonAtomic(join(out, 'run.json'), {
-      pipeline: pipeline.name,
+      pipeline: this.opts.pipeline.name,
       input: spec,
       parts: parts.map((p) => ({ part: p.index, format: p.format, bytes: p.bytes, files: p.files.map((f) => ({ source: f.source, bytes: f.bytes, range: f.range ?? null })) })),
-      steps: plans.map((p) => ({ dir: p.dir, stage: p.stage, options: p.options, fingerprint: p.fingerprint })),
+      steps: plans.map((s) => ({ dir: s.dir, stage: s.stage, options: s.options, fingerprint: s.fingerprint })),
     });
+  }
+
+  /**
+   * For a cluster submission: everything a local run does before its first step, once, so that concurrent array
+   * tasks never clean or invalidate each other's files (with --from-stage, the steps to rerun are cleared here).
+   */
+  async prepareForCluster(): Promise<RunPlan> {
+    const p = await this.plan();
+    await this.begin(p);
+    for (const step of p.plans.slice(p.start, p.end + 1)) await this.prepareDir(step, this.opts.fromStage !== undefined);
+    return p;
+  }
+
+  async run(): Promise<RunStats> {
+    const t0 = Date.now();
+    const { pipeline } = this.opts;
+    const p = await this.plan();
+    const { out, parts, plans, start, end, reused } = p;
+    if (this.opts.partTask) return this.runPartTask(p, this.opts.partTask, t0);
+    await this.begin(p);
 
     const stats: StepStats[] = [];
     const input = emptyInput();
@@ -206,9 +245,22 @@ export class Engine {
     return this.pool;
   }
 
+  /** One array task: this task's parts of the first pending segment (doc steps only); manifests are left to the next job. */
+  private async runPartTask(p: RunPlan, task: { index: number; count: number }, t0: number): Promise<RunStats> {
+    const segment = segmentsOf(p.plans.slice(p.start, p.end + 1))[0];
+    if (!segment) return { pipeline: this.opts.pipeline.name, out: p.out, threads: this.threads, input: emptyInput(), steps: [], wallMs: 0, peakRssBytes: peakRssBytes() };
+    if (!isDocStep(segment[0])) throw new UserError(`${segment[0].dir}: a corpus-wide step runs as one job, not as array task ${task.index} of ${task.count}`);
+    const source: Source = p.start === 0 ? { kind: 'input', parts: p.parts } : { kind: 'step', step: p.plans[p.start - 1], manifest: p.reused[p.reused.length - 1] };
+    try {
+      const seg = await this.runSegment(segment, source, false, task);
+      return { pipeline: this.opts.pipeline.name, out: p.out, threads: this.threads, input: seg.input, steps: seg.steps, wallMs: Date.now() - t0, peakRssBytes: peakRssBytes() };
+    } finally {
+      await this.pool?.destroy();
+    }
+  }
+
   /** Prepares a step folder: a fresh one when forced or stale, else keeps parts made with the same fingerprint. */
   async prepareDir(step: StepPlan, force: boolean): Promise<Map<number, PartRecord>> {
-    const keep = new Map<number, PartRecord>();
     const old = await readJson<StageManifest>(manifestPath(step.path));
     let stale = force || (old !== undefined && old.fingerprint !== step.fingerprint);
     const records: PartRecord[] = [];
@@ -238,14 +290,26 @@ export class Engine {
         if (name.includes('.tmp-')) await rm(join(step.path, sub, name), { force: true });
       }
     }
-    for (const rec of records) if ((await checkPart(step.path, rec)) === null) keep.set(rec.part, rec);
+    return this.completeParts(step);
+  }
+
+  /** The parts of a step whose files are complete and were made with its fingerprint (reads only; safe beside other tasks). */
+  private async completeParts(step: StepPlan): Promise<Map<number, PartRecord>> {
+    const keep = new Map<number, PartRecord>();
+    const names = await readdir(join(step.path, 'parts')).catch(() => [] as string[]);
+    for (const name of names.filter((n) => /^part-\d+\.json$/.test(n)).sort()) {
+      const rec = await readJson<PartRecord>(join(step.path, 'parts', name));
+      if (rec && rec.fingerprint === step.fingerprint && (await checkPart(step.path, rec)) === null) keep.set(rec.part, rec);
+    }
     return keep;
   }
 
-  private async runSegment(steps: StepPlan[], source: Source, force: boolean): Promise<{ steps: StepStats[]; input: InputCounters }> {
+  private async runSegment(steps: StepPlan[], source: Source, force: boolean, task?: { index: number; count: number }): Promise<{ steps: StepStats[]; input: InputCounters }> {
     const t0 = Date.now();
-    const kept = await Promise.all(steps.map((s) => this.prepareDir(s, force)));
-    const partIds = source.kind === 'input' ? source.parts.map((p) => p.index) : source.manifest.parts.map((p) => p.part);
+    const kept = await Promise.all(steps.map((s) => (task ? this.completeParts(s) : this.prepareDir(s, force))));
+    const allIds = source.kind === 'input' ? source.parts.map((p) => p.index) : source.manifest.parts.map((p) => p.part);
+    // An array task takes every count-th part, starting at its index.
+    const partIds = task ? allIds.filter((_id, i) => i % task.count === task.index) : allIds;
     const totalBytes = source.kind === 'input' ? source.parts.reduce((n, p) => n + p.bytes, 0) : source.manifest.totals.bytesOut;
     const label = steps.length === 1 ? steps[0].dir : `${steps[0].dir}..${steps[steps.length - 1].dir}`;
     const progress = new Progress(label, totalBytes, partIds.length, process.stderr, this.opts.quiet);
@@ -268,6 +332,7 @@ export class Engine {
     }
     const input = emptyInput();
     const stats: StepStats[] = [];
+    if (task) return { steps: stats, input }; // the segment's manifests are written once every task is done
     for (const [i, step] of steps.entries()) {
       const totals = emptyCounters();
       const stepInput = emptyInput();
