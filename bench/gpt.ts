@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import type { AttentionImpl } from '../trainer/attention.js';
 import { useBackend } from '../trainer/backend.js';
 import { resolveModel } from '../trainer/config.js';
 import { flopsPerToken, GPT, initParams } from '../trainer/model.js';
@@ -26,7 +27,7 @@ function torchRate(threads: number, steps: number): { tps: number; version: stri
   return 'PyTorch not installed (apt-get install python3-torch libopenblas0-pthread): skipped';
 }
 
-async function sluiceRate(steps: number, attention: 'js' | 'tf'): Promise<number> {
+async function sluiceRate(steps: number, attention: AttentionImpl): Promise<number> {
   await useBackend('wasm');
   const { d, L, H, T, B, V } = SHAPE;
   const c = resolveModel({ dModel: d, nLayers: L, nHeads: H, contextLength: T }, V);
@@ -58,18 +59,21 @@ export async function benchGpt(): Promise<string> {
   const { d, L, H, T, B, V } = SHAPE;
   const fpt = flopsPerToken(resolveModel({ dModel: d, nLayers: L, nHeads: H, contextLength: T }, V), T);
   const gf = (tps: number) => ((tps * fpt) / 1e9).toFixed(1);
-  const ours = await sluiceRate(10, 'js');
+  const ours = await sluiceRate(10, 'blocks');
+  const js = await sluiceRate(5, 'js');
   const tfOps = await sluiceRate(5, 'tf');
+  const row = (name: string, tps: number, note = '') => `  ${name.padEnd(44)} ${Math.round(tps).toLocaleString('en-US').padStart(6)} tokens/s  ${gf(tps).padStart(5)} GFLOP/s${note}`;
   const lines = [`GPT training step, d ${d}, ${L} layers, ${H} heads, context ${T}, batch ${B}, vocab ${V} (${(fpt / 1e6).toFixed(1)} MFLOP per token)`];
-  lines.push(`  sluice, TensorFlow.js wasm (1 thread):  ${Math.round(ours).toLocaleString('en-US').padStart(6)} tokens/s  ${gf(ours).padStart(5)} GFLOP/s`);
-  lines.push(`  same, attention as TF.js ops (GPU path): ${Math.round(tfOps).toLocaleString('en-US').padStart(5)} tokens/s  ${gf(tfOps).padStart(5)} GFLOP/s   JS kernel / TF.js ops = ${(ours / tfOps).toFixed(2)}`);
+  lines.push(row('sluice, TensorFlow.js wasm (1 thread)', ours));
+  lines.push(row('  with the JS attention kernel (cpu backend)', js, `   default / this = ${(ours / js).toFixed(2)}`));
+  lines.push(row('  with TF.js-ops attention (GPU backends)', tfOps, `   default / this = ${(ours / tfOps).toFixed(2)}`));
   for (const threads of [1, 2]) {
     const r = torchRate(threads, 20);
     if (typeof r === 'string') {
       lines.push(`  ${r}`);
       break;
     }
-    lines.push(`  PyTorch ${r.version} CPU (${threads} thread${threads > 1 ? 's' : ''}):       ${Math.round(r.tps).toLocaleString('en-US').padStart(6)} tokens/s  ${gf(r.tps).padStart(5)} GFLOP/s   sluice / PyTorch = ${(ours / r.tps).toFixed(2)}`);
+    lines.push(row(`PyTorch ${r.version} CPU, OpenBLAS (${threads} thread${threads > 1 ? 's' : ''})`, r.tps, `   sluice / PyTorch = ${(ours / r.tps).toFixed(2)}`));
   }
   return lines.join('\n');
 }

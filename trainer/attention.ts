@@ -1,67 +1,15 @@
 // Causal multi-head attention from the fused qkv projection [B*T, 3d] to the merged heads [B*T, d].
-// Two implementations of the same maths: on wasm/cpu a JS kernel over the qkv rows (it skips the masked half,
-// needs no transposes, slices or batched matmuls, which are 10-40x slower than 2-D products on wasm), and on
-// GPU backends plain TensorFlow.js ops. Both apply RoPE and attention dropout the same way.
+// Three implementations of the same maths: a JS kernel over the qkv rows (skips the masked half; no transposes,
+// slices or batched matmuls, which are 10-40x slower than 2-D products on wasm), block-diagonal 2-D products
+// (attentionBlocks.ts, the fastest on wasm), and plain TensorFlow.js ops for GPU backends. All three apply RoPE
+// and attention dropout the same way.
 import * as tf from '@tensorflow/tfjs';
 import { prng } from '../shards/loader.js';
+import { attentionBlocks } from './attentionBlocks.js';
+import { queriesAndKeys, placeQKGrads, ropeTable, type AttentionShape } from './attentionCommon.js';
 import { bmm } from './ops.js';
 
-export interface AttentionShape {
-  B: number;
-  T: number;
-  H: number;
-  /** Head size; d = H * hd. */
-  hd: number;
-  /** RoPE angle base, or undefined for no rotation. */
-  ropeBase?: number;
-  dropout: number;
-  /** Dropout seed; undefined = no dropout. */
-  seed?: number;
-}
-
-const ropeTables = new Map<string, { cos: Float32Array; sin: Float32Array }>();
-/** cos/sin [T, hd/2] of the GPT-NeoX rotary embedding (pairs i and i + hd/2). */
-export function ropeTable(T: number, hd: number, base: number): { cos: Float32Array; sin: Float32Array } {
-  const key = `${T}/${hd}/${base}`;
-  let r = ropeTables.get(key);
-  if (!r) {
-    const half = hd / 2;
-    const cos = new Float32Array(T * half);
-    const sin = new Float32Array(T * half);
-    for (let t = 0; t < T; t++)
-      for (let i = 0; i < half; i++) {
-        const a = t * Math.pow(base, (-2 * i) / hd);
-        cos[t * half + i] = Math.cos(a);
-        sin[t * half + i] = Math.sin(a);
-      }
-    r = { cos, sin };
-    ropeTables.set(key, r);
-  }
-  return r;
-}
-
-/** Rotates (or with sign -1, un-rotates) the q or k part (offset `part`·d) of every row of src into dst [B*T, d]. */
-function rotate(src: Float32Array, srcStride: number, part: number, dst: Float32Array, s: AttentionShape, sign: number): void {
-  const { B, T, H, hd } = s;
-  const d = H * hd;
-  const half = hd / 2;
-  const { cos, sin } = ropeTable(T, hd, s.ropeBase!);
-  for (let r = 0; r < B * T; r++) {
-    const t = r % T;
-    for (let h = 0; h < H; h++) {
-      const so = r * srcStride + part * d + h * hd;
-      const dof = r * d + h * hd;
-      for (let i = 0; i < half; i++) {
-        const c = cos[t * half + i];
-        const sn = sin[t * half + i] * sign;
-        const x1 = src[so + i];
-        const x2 = src[so + i + half];
-        dst[dof + i] = x1 * c - x2 * sn;
-        dst[dof + i + half] = x2 * c + x1 * sn;
-      }
-    }
-  }
-}
+export type { AttentionShape } from './attentionCommon.js';
 
 /** Copies head h of batch row b ([T, hd] at column `off`, row stride `stride`) into out. */
 function gatherHead(src: Float32Array, stride: number, off: number, b: number, T: number, hd: number, out: Float32Array): void {
@@ -100,15 +48,6 @@ function axpy(s: number, a: Float32Array, ai: number, out: Float32Array, oi: num
   for (let e = 0; e < n; e++) out[oi + e] += s * a[ai + e];
 }
 
-/** Where q and k live: the qkv rows themselves, or rotated copies [B*T, d] with RoPE. */
-interface QK {
-  q: Float32Array;
-  k: Float32Array;
-  stride: number;
-  qOff: number;
-  kOff: number;
-}
-
 /** Attention on wasm/cpu: a JS kernel with a custom gradient; per (batch, head) the rows are copied contiguous. */
 function attentionJs(qkv: tf.Tensor, s: AttentionShape): tf.Tensor2D {
   const { B, T, H, hd } = s;
@@ -118,14 +57,7 @@ function attentionJs(qkv: tf.Tensor, s: AttentionShape): tf.Tensor2D {
   const keep = s.seed !== undefined && s.dropout > 0 ? 1 - s.dropout : 1;
   const f = tf.customGrad(((qkvT: tf.Tensor) => {
     const src = Float32Array.from(qkvT.dataSync() as Float32Array); // [B*T, 3d]: row = [q heads | k heads | v heads]
-    let qk: QK = { q: src, k: src, stride: 3 * d, qOff: 0, kOff: d };
-    if (s.ropeBase !== undefined) {
-      const q = new Float32Array(B * T * d);
-      const k = new Float32Array(B * T * d);
-      rotate(src, 3 * d, 0, q, s, 1);
-      rotate(src, 3 * d, 1, k, s, 1);
-      qk = { q, k, stride: d, qOff: 0, kOff: 0 };
-    }
+    const qk = queriesAndKeys(src, s);
     const P = new Float32Array(B * H * TT); // softmax probabilities, lower triangle
     const Pd = keep < 1 ? new Float32Array(B * H * TT) : P; // after dropout (scaled by 1/keep)
     const rand = keep < 1 ? prng(s.seed!) : null;
@@ -213,19 +145,7 @@ function attentionJs(qkv: tf.Tensor, s: AttentionShape): tf.Tensor2D {
             scatterHead(dkh, dk, d, h * hd, b, T, hd);
             scatterHead(dvh, dqkv, 3 * d, 2 * d + h * hd, b, T, hd);
           }
-        // dq, dk back into the qkv layout (un-rotated with RoPE).
-        let gq = dq;
-        let gk = dk;
-        if (s.ropeBase !== undefined) {
-          gq = new Float32Array(B * T * d);
-          gk = new Float32Array(B * T * d);
-          rotate(dq, d, 0, gq, s, -1);
-          rotate(dk, d, 0, gk, s, -1);
-        }
-        for (let r = 0; r < B * T; r++) {
-          dqkv.set(gq.subarray(r * d, (r + 1) * d), r * 3 * d);
-          dqkv.set(gk.subarray(r * d, (r + 1) * d), r * 3 * d + d);
-        }
+        placeQKGrads(dq, dk, dqkv, s);
         return tf.tensor2d(dqkv, [B * T, 3 * d]);
       },
     };
@@ -269,14 +189,15 @@ function attentionTf(qkv: tf.Tensor, s: AttentionShape): tf.Tensor2D {
   return tf.reshape(tf.transpose(tf.reshape(y, [B, H, T, hd]), [0, 2, 1, 3]), [B * T, d]);
 }
 
-export type AttentionImpl = 'js' | 'tf';
+export type AttentionImpl = 'js' | 'blocks' | 'tf';
 
-/** The implementation for the active backend: the JS kernel where TensorFlow.js runs on the CPU. */
+/** The implementation for the active backend: block-diagonal 2-D products on wasm, the JS kernel on cpu (whose
+ * matmul is no faster than JS), TF.js ops on GPU backends. */
 export function defaultAttentionImpl(): AttentionImpl {
   const b = tf.getBackend();
-  return b === 'wasm' || b === 'cpu' ? 'js' : 'tf';
+  return b === 'wasm' ? 'blocks' : b === 'cpu' ? 'js' : 'tf';
 }
 
 export function causalAttention(qkv: tf.Tensor, s: AttentionShape, impl: AttentionImpl = defaultAttentionImpl()): tf.Tensor2D {
-  return impl === 'js' ? attentionJs(qkv, s) : attentionTf(qkv, s);
+  return impl === 'js' ? attentionJs(qkv, s) : impl === 'blocks' ? attentionBlocks(qkv, s) : attentionTf(qkv, s);
 }

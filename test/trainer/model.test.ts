@@ -70,19 +70,21 @@ for (const [name, cfg] of VARIANTS) {
   });
 }
 
-test('the JS attention kernel (wasm/cpu) and the TF.js-ops attention (GPU backends) agree, forward and backward, with RoPE and dropout', () => {
+test('the three attention implementations (JS kernel, block-diagonal 2-D products, TF.js ops) agree, forward and backward, with RoPE and dropout', () => {
   const s = { B: 2, T: 7, H: 2, hd: 4, ropeBase: 10000, dropout: 0.3, seed: 42 };
   const qkv = tf.randomNormal([s.B * s.T, 3 * s.H * s.hd], 0, 1, 'float32', 9);
   const w = tf.randomNormal([s.B * s.T, s.H * s.hd], 0, 1, 'float32', 10);
   for (const shape of [s, { ...s, ropeBase: undefined, seed: undefined }]) {
-    const run = (impl: 'js' | 'tf') => {
+    const run = (impl: 'js' | 'blocks' | 'tf') => {
       const f = (x: tf.Tensor) => tf.sum(tf.mul(causalAttention(x, shape, impl), w));
       return { y: causalAttention(qkv, shape, impl).dataSync(), g: tf.grad(f)(qkv).dataSync() };
     };
     const a = run('js');
-    const b = run('tf');
-    for (let i = 0; i < a.y.length; i++) assert.ok(Math.abs(a.y[i] - b.y[i]) < 1e-5, `y[${i}] ${a.y[i]} vs ${b.y[i]}`);
-    for (let i = 0; i < a.g.length; i++) assert.ok(Math.abs(a.g[i] - b.g[i]) < 1e-4, `grad[${i}] ${a.g[i]} vs ${b.g[i]}`);
+    for (const impl of ['blocks', 'tf'] as const) {
+      const b = run(impl);
+      for (let i = 0; i < a.y.length; i++) assert.ok(Math.abs(a.y[i] - b.y[i]) < 1e-5, `${impl}: y[${i}] ${a.y[i]} vs ${b.y[i]}`);
+      for (let i = 0; i < a.g.length; i++) assert.ok(Math.abs(a.g[i] - b.g[i]) < 1e-4, `${impl}: grad[${i}] ${a.g[i]} vs ${b.g[i]}`);
+    }
   }
 });
 
