@@ -57,7 +57,7 @@ await yargs(hideBin(process.argv))
       if (argv.executor === 'slurm') {
         const runArgs = [argv.pipeline, ...(argv.input?.length ? ['--input', ...argv.input] : []), ...(argv.format ? ['--format', argv.format] : []), '--on-bad-input', argv.onBadInput];
         const opts = { pipeline, cwd, input: argv.input, format: argv.format, out: argv.out, fromStage: argv.fromStage, toStage: argv.toStage, onBadInput: argv.onBadInput as OnBadInput, quiet: argv.quiet };
-        const { out, jobs } = await submitSlurm(opts, { tasks: argv.tasks, partition: argv.partition, time: argv.time, cpusPerTask: argv.cpusPerTask, mem: argv.mem, wait: argv.wait, cli: [process.execPath, cliFile], runArgs });
+        const { out, jobs } = await submitSlurm(opts, { tasks: argv.tasks, partition: argv.partition, time: argv.time, cpusPerTask: argv.cpusPerTask, mem: argv.mem, cli: [process.execPath, cliFile], runArgs });
         process.stdout.write(`submitted ${jobs.length} Slurm jobs: ${jobs.map((j) => `${j.id} (${j.kind} ${j.steps.join(',')}${j.kind === 'array' ? ` x${j.tasks}` : ''})`).join(', ') || 'none (everything is done)'}\n`);
         if (argv.wait && jobs.length) process.stdout.write(`${formatStatus(await waitForJobs(out, jobs, argv.quiet))}\n`);
         return;

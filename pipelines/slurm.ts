@@ -21,8 +21,6 @@ export interface SlurmOptions {
   time?: string;
   cpusPerTask: number;
   mem?: string;
-  /** Wait for the last job and report; false: print the job ids and return. */
-  wait: boolean;
   /** How the CLI is started inside a job: the node binary and the CLI script. */
   cli: string[];
   /** The run's arguments other than --to-stage, --from-stage and --executor flags (pipeline, --input, ...). */
@@ -101,7 +99,8 @@ function queued(ids: string[]): Map<string, string> {
 interface StepStatus {
   dir: string;
   stage: string;
-  state: 'done' | 'running' | 'pending' | 'failed' | 'not started';
+  /** partial: some parts are complete and no job of ours is queued (e.g. a local run that was stopped). */
+  state: 'done' | 'running' | 'pending' | 'failed' | 'partial' | 'not started';
   partsDone: number;
   parts: number;
   /** For a failed step: the log and its first error line. */
@@ -156,7 +155,7 @@ export async function runStatus(outDir: string): Promise<StepStatus[]> {
           if (st.failure) break;
         }
         st.failure ??= { log: logsOf(mine[0])[0] ?? mine[0].log, line: 'no error line in the log (cancelled before it started? see squeue / scontrol show job)' };
-      } else if (partsDone > 0) st.state = 'failed';
+      } else if (partsDone > 0) st.state = 'partial';
     }
     result.push(st);
   }
