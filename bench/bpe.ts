@@ -11,7 +11,7 @@ import { getEncoding } from 'js-tiktoken';
 import { encode as gptTokenizerEncode } from 'gpt-tokenizer/encoding/gpt2';
 import { planParts } from '../datasets/inputs.js';
 import { readPart } from '../datasets/readPart.js';
-import { gpt2 } from '../stages/bpe/gpt2.js';
+import { gpt2 } from '../shards/tokenizer/gpt2.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -96,7 +96,7 @@ function trainChild(which: 'ours' | 'hf', file: string, threads: number, vocab: 
     let docs = [];
     let n = 0;
     const send = async () => {
-      inFlight.push(pool.run({ kind: 'count', step, sampleFraction: 1, docs }));
+      inFlight.push(pool.run({ kind: 'counts', step, sampleFraction: 1, docs }));
       docs = [];
       if (inFlight.length > ${threads}) add(await inFlight.shift());
     };

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import xxhash from 'xxhash-wasm';
 import { readDocTable } from '../datasets/docTable.js';
-import { encodeKeys } from '../pipelines/keysFile.js';
+import { findStepFolder } from '../pipelines/runFolder.js';
+import { encodeKeys } from '../pipelines/runners/keysFile.js';
 import { bandKey, candidateProbability, jaccard, minhashSignature, permutationSeeds, shingleHashes, uniqueSorted } from '../stages/dedup/minhash.js';
 import { dedupNormalize } from '../stages/dedup/normalize.js';
 import { minhashDedup, minhashKeys } from '../stages/minhashDedup.js';
@@ -16,7 +17,7 @@ import { minhashDedup, minhashKeys } from '../stages/minhashDedup.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function sampleTexts(): Promise<string[]> {
-  const dir = join(root, 'out', 'corpus', '02-normalize');
+  const dir = await findStepFolder(join(root, 'out', 'corpus'), 'normalize');
   const texts: string[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.parquet')).sort()) for await (const d of readDocTable(join(dir, f))) texts.push(d.text);
   return texts;
@@ -36,9 +37,9 @@ export async function benchSignatures(): Promise<string> {
   const spec = { stage: 'minhash-dedup', options: o, key: 'bench' };
   const batches: { id: string; source: string; text: string; meta: object }[][] = [];
   for (let i = 0; i < texts.length; i += 256) batches.push(texts.slice(i, i + 256).map((text, k) => ({ id: `${i + k}`, source: 'b', text, meta: {} })));
-  await Promise.all(batches.slice(0, threads).map((docs) => pool.run({ kind: 'map', step: spec, docs }))); // warm up each worker
+  await Promise.all(batches.slice(0, threads).map((docs) => pool.run({ kind: 'keys', step: spec, docs }))); // warm up each worker
   t0 = performance.now();
-  await Promise.all(batches.map((docs) => pool.run({ kind: 'map', step: spec, docs })));
+  await Promise.all(batches.map((docs) => pool.run({ kind: 'keys', step: spec, docs })));
   const all = (performance.now() - t0) / 1000;
   await pool.destroy();
   return [
@@ -87,7 +88,7 @@ export function benchClustering(docs = 1_000_000): string {
   rmSync(dir, { recursive: true, force: true });
   syntheticKeys(dir, docs, 10);
   const script = `
-    import { clusterKeys } from ${JSON.stringify(join(root, 'dist', 'pipelines', 'cluster.js'))};
+    import { clusterKeys } from ${JSON.stringify(join(root, 'dist', 'pipelines', 'runners', 'keyClusters.js'))};
     import { peakRssBytes } from ${JSON.stringify(join(root, 'dist', 'datasets', 'peakRss.js'))};
     const parts = Array.from({ length: 10 }, (_, p) => ({ path: ${JSON.stringify(dir)} + '/part-' + p + '.bin', rows: Math.min(${Math.ceil(docs / 10)}, ${docs} - p * ${Math.ceil(docs / 10)}) }));
     const base = process.memoryUsage().rss;

@@ -1,5 +1,5 @@
 // Worker for the encode benchmark: the built-in gpt2 tokenizer over a batch of texts, returning the token count.
-import { gpt2 } from '../stages/bpe/gpt2.js';
+import { gpt2 } from '../shards/tokenizer/gpt2.js';
 
 export default function encodeBatch(texts: string[]): number {
   const tok = gpt2();

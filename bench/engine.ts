@@ -4,6 +4,7 @@ import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFil
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readDocTable } from '../datasets/docTable.js';
+import { findStepFolder } from '../pipelines/runFolder.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const work = join(root, 'out', 'bench-engine');
@@ -12,7 +13,8 @@ const work = join(root, 'out', 'bench-engine');
 async function generate(path: string, bytes: number): Promise<void> {
   if (existsSync(path) && statSync(path).size >= bytes) return;
   const texts: string[] = [];
-  for await (const d of readDocTable(join(root, 'out', 'corpus', '01-normalize', 'part-00000.parquet'))) texts.push(d.text);
+  const normalized = await findStepFolder(join(root, 'out', 'corpus'), 'normalize');
+  for await (const d of readDocTable(join(normalized, 'part-00000.parquet'))) texts.push(d.text);
   if (texts.length === 0) throw new Error('run make corpus first (the benchmark reuses its Brown texts)');
   const out = createWriteStream(path);
   let written = 0;

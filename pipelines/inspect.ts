@@ -1,12 +1,13 @@
 // `sluice inspect`: a readable summary of anything the engine writes (part file, step folder, run folder).
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeParquet, readRows } from '../datasets/docTable.js';
 import { UserError } from '../datasets/errors.js';
-import type { RunStats } from './engine.js';
+import type { RunStats } from './plan.js';
 import { manifestPath, readJson, type StageManifest } from './manifest.js';
 import { formatStats } from './statsTable.js';
 import { inspectShards } from '../shards/inspect.js';
+import { findShards } from '../shards/locate.js';
 import { SHARD_MANIFEST_FORMAT } from '../shards/manifest.js';
 
 function short(v: unknown, max = 160): string {
@@ -44,13 +45,19 @@ async function inspectStep(dir: string, m: StageManifest, rows: number): Promise
   return lines.join('\n');
 }
 
-async function inspectRun(dir: string): Promise<string> {
-  const names = (await readdir(dir)).filter((n) => /^\d\d-/.test(n)).sort();
+/** The step folders of a run folder in pipeline order (from run.json). */
+async function runSteps(dir: string): Promise<{ dir: string; stage: string }[] | undefined> {
+  return (await readJson<{ steps?: { dir: string; stage: string }[] }>(join(dir, 'run.json')))?.steps;
+}
+
+async function inspectRun(dir: string, steps: { dir: string; stage: string }[]): Promise<string> {
   const lines = [`${dir}: run folder`];
-  for (const n of names) {
+  for (const { dir: n } of steps) {
     const m = await readJson<StageManifest>(manifestPath(join(dir, n)));
     lines.push(m ? `  ${n}: complete, ${m.parts.length} parts, ${m.totals.docsIn} -> ${m.totals.docsOut} docs` : `  ${n}: incomplete (no manifest.json; rerun the same command to resume)`);
   }
+  const shards = await findShards(dir).catch(() => undefined);
+  if (shards) lines.push(`  token shards: ${shards} (sluice inspect ${dir} --verify checks them; sluice train --shards ${dir} trains on them)`);
   const stats = await readJson<RunStats>(join(dir, 'stats.json'));
   if (stats) lines.push('', 'last run:', formatStats(stats));
   return lines.join('\n');
@@ -68,7 +75,8 @@ export async function inspectPath(path: string, rows = 3, verify = false): Promi
   }
   const m = await readJson<StageManifest>(manifestPath(path));
   if (m) return inspectStep(path, m, rows);
-  const hasRun = (await readdir(path)).some((n) => n === 'run.json' || /^\d\d-/.test(n));
-  if (hasRun) return inspectRun(path);
-  throw new UserError(`inspect: ${path} is not something sluice wrote (no manifest.json, run.json or NN-stage folders)`);
+  const steps = await runSteps(path);
+  if (steps && verify) return inspectShards(await findShards(path), true);
+  if (steps) return inspectRun(path, steps);
+  throw new UserError(`inspect: ${path} is not something sluice wrote (no manifest.json or run.json): point at a run folder (out/<pipeline>), a step folder, a part file or a shards folder`);
 }

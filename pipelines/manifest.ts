@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../datasets/atomicFile.js';
 import type { WrittenFile } from '../datasets/docTable.js';
-import type { StepCounters } from './protocol.js';
+import { addCounts, type StoredCounters } from '../datasets/counters.js';
 
 export const MANIFEST_FORMAT = 'sluice.stage';
 export const MANIFEST_VERSION = 1;
@@ -30,7 +30,7 @@ export interface PartEntry {
   from: string[];
   output: FileEntry;
   rejected: FileEntry | null;
-  counters: Omit<StepCounters, 'cpuMs'>;
+  counters: StoredCounters;
   input?: InputCounters;
 }
 
@@ -49,10 +49,21 @@ export interface StageManifest {
   fingerprint: string;
   upstream: { dir: string; fingerprint: string };
   parts: PartEntry[];
-  totals: Omit<StepCounters, 'cpuMs'>;
+  totals: StoredCounters;
   input?: InputCounters;
-  /** Global steps: what the reduce found (clusters, duplicates, candidate pairs). */
+  /** Corpus-wide steps: what the reduce found or learned (clusters, vocabulary size, token counts...). */
   reduce?: Record<string, number>;
+}
+
+export function emptyInput(): InputCounters {
+  return { docs: 0, bytes: 0, bad: {}, skipped: {} };
+}
+
+export function addInput(into: InputCounters, from: InputCounters): void {
+  into.docs += from.docs;
+  into.bytes += from.bytes;
+  addCounts(into.bad, from.bad);
+  addCounts(into.skipped, from.skipped);
 }
 
 export function manifestPath(stageDir: string): string {
@@ -88,11 +99,6 @@ export async function checkFile(dir: string, entry: FileEntry): Promise<string |
 /** Why a part record cannot be reused, or null when every file it names is intact. */
 export async function checkPart(dir: string, rec: PartEntry): Promise<string | null> {
   return (await checkFile(dir, rec.output)) ?? (rec.rejected ? await checkFile(dir, rec.rejected) : null);
-}
-
-export function stripCpu(c: StepCounters): Omit<StepCounters, 'cpuMs'> {
-  const { cpuMs: _cpu, ...rest } = c;
-  return rest;
 }
 
 /** A written file's entry, its path relative to the step folder. */

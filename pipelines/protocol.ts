@@ -1,6 +1,8 @@
-// Everything that crosses the thread boundary between the engine and its workers: plain data only.
+// Everything that crosses the thread boundary between the engine and its workers: plain data and typed arrays only.
+import type { StepCounters } from '../datasets/counters.js';
 import type { Doc } from '../datasets/doc.js';
 
+/** What a worker needs to run one step: the stage, the options it runs with, and a key for its per-worker state. */
 export interface StepSpec {
   stage: string;
   options: Record<string, unknown>;
@@ -8,45 +10,36 @@ export interface StepSpec {
   key: string;
 }
 
-/** One task: a batch of documents through a run of fused per-document steps. */
-export interface BatchTask {
-  kind: 'steps';
+/** A batch through a run of fused document steps. */
+export interface DocumentsTask {
+  kind: 'documents';
   steps: StepSpec[];
   docs: Doc[];
 }
 
-/** The map step of a global stage over one batch; the result (typed arrays) is transferred back. */
-export interface MapTask {
-  kind: 'map';
+/** A dedup stage's map over one batch: per-document keys (typed arrays) come back. */
+export interface KeysTask {
+  kind: 'keys';
   step: StepSpec;
   docs: Doc[];
 }
 
-/** The count step of a train stage over one batch. */
-export interface CountTask {
-  kind: 'count';
+/** An artifact stage's count over one batch. */
+export interface CountsTask {
+  kind: 'counts';
   step: StepSpec;
   docs: Doc[];
   sampleFraction: number;
 }
 
-/** The encode step of a sink stage over one batch. */
-export interface SinkTask {
-  kind: 'sink';
+/** A shard stage's encode over one batch: token ids (typed arrays) come back. */
+export interface TokensTask {
+  kind: 'tokens';
   step: StepSpec;
   docs: Doc[];
 }
 
-export interface StepCounters {
-  docsIn: number;
-  docsOut: number;
-  bytesIn: number;
-  bytesOut: number;
-  dropped: Record<string, number>;
-  extra: Record<string, number>;
-  /** Milliseconds spent in the stage's run, summed over workers (not deterministic; stats only). */
-  cpuMs: number;
-}
+export type Task = DocumentsTask | KeysTask | CountsTask | TokensTask;
 
 export interface StepResult {
   kept: Doc[];
@@ -54,26 +47,12 @@ export interface StepResult {
   counters: StepCounters;
 }
 
-export interface BatchResult {
+/** The result of a DocumentsTask: one entry per fused step. */
+export interface DocumentsResult {
   steps: StepResult[];
 }
 
-export function emptyCounters(): StepCounters {
-  return { docsIn: 0, docsOut: 0, bytesIn: 0, bytesOut: 0, dropped: {}, extra: {}, cpuMs: 0 };
-}
-
-function addInto(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
-}
-
-/** Counters merge by addition, so parts and workers combine in any grouping. */
-export function mergeCounters(into: StepCounters, from: StepCounters): StepCounters {
-  into.docsIn += from.docsIn;
-  into.docsOut += from.docsOut;
-  into.bytesIn += from.bytesIn;
-  into.bytesOut += from.bytesOut;
-  into.cpuMs += from.cpuMs;
-  addInto(into.dropped, from.dropped);
-  addInto(into.extra, from.extra);
-  return into;
+/** What the worker starts with (piscina workerData): stage modules to register before the first task. */
+export interface WorkerSetup {
+  stageModules: string[];
 }

@@ -1,7 +1,12 @@
 // Decides which steps run: reuse verified upstream outputs, refuse --from-stage when they cannot be trusted.
 import { UserError } from '../datasets/errors.js';
-import type { StepPlan } from './engine.js';
+import type { StepPlan } from './plan.js';
 import { checkPart, manifestPath, readJson, type StageManifest } from './manifest.js';
+
+/** How a hint names a step: its stage, or its folder when the stage appears more than once. */
+export function stepName(plans: StepPlan[], i: number): string {
+  return plans.filter((p) => p.stage === plans[i].stage).length === 1 ? plans[i].stage : plans[i].dir;
+}
 
 /** The index of a step named by its folder (`02-normalize`) or stage name (`normalize`). */
 export function locate(plans: StepPlan[], name: string, flag: string): number {
@@ -56,7 +61,7 @@ export async function planRange(plans: StepPlan[], fromStage: string | undefined
       if (why) {
         throw new UserError(
           `--from-stage ${fromStage}: cannot reuse upstream output: ${why}.\n` +
-            `Rerun from that step (--from-stage ${plans[i].dir}), or run without --from-stage to resume where the last run stopped.`,
+            `Rerun from that step (--from-stage ${stepName(plans, i)}), or run without --from-stage to resume where the last run stopped.`,
         );
       }
       reused.push(m!);

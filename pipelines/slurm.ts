@@ -11,7 +11,9 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeJsonAtomic } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
-import { Engine, isDocStep, segmentsOf, type RunOptions, type StepPlan } from './engine.js';
+import { Engine } from './engine.js';
+import type { RunOptions, StepPlan } from './plan.js';
+import { runnerFor, segmentsOf } from './runners/index.js';
 import { manifestPath, readJson, type PartRecord, type StageManifest } from './manifest.js';
 
 export interface SlurmOptions {
@@ -72,7 +74,7 @@ export async function submitSlurm(opts: RunOptions, s: SlurmOptions): Promise<{ 
   };
   for (const segment of segmentsOf(plan.plans.slice(plan.start, plan.end + 1))) {
     const last = segment[segment.length - 1].dir;
-    if (isDocStep(segment[0])) {
+    if (runnerFor(segment[0]).partTasks) {
       const tasks = Math.max(1, Math.min(s.tasks, plan.parts.length));
       submit('array', segment, tasks, `exec ${base} --to-stage ${last} --part-task "$SLURM_ARRAY_TASK_ID/${tasks}"`);
       submit('finish', segment, 1, `exec ${base} --to-stage ${last}`);

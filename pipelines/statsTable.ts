@@ -1,5 +1,5 @@
 // The end-of-run table: one row per step plus the reader, dropped documents by reason.
-import type { RunStats } from './engine.js';
+import type { RunStats } from './plan.js';
 
 function mb(bytes: number): string {
   return (bytes / 1e6).toFixed(1);
@@ -34,7 +34,7 @@ export function formatStats(s: RunStats): string {
       mb(st.bytesOut),
       st.reused ? '-' : secs.toFixed(1),
       st.reused || secs === 0 ? '-' : Math.round(st.docsIn / secs).toLocaleString('en-US'),
-      reasons(st.dropped) + (st.reduce ? ` (${Object.entries(st.reduce).filter(([k]) => k !== 'sampleFraction').map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')})` : ''),
+      reasons(st.dropped) + (st.reduce ? ` (${Object.entries(st.reduce).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')})` : ''),
     ]);
   }
   return `${pad(rows)}\n\n${s.pipeline}: ${(s.wallMs / 1000).toFixed(1)} s on ${s.threads} thread(s), peak RSS ${mb(s.peakRssBytes)} MB, output in ${s.out}`;

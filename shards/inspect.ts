@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { sha256File } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
-import { loadTokenizer } from '../stages/bpe/load.js';
+import { loadTokenizer } from './tokenizer/load.js';
 import { readShardManifest, type ShardManifest } from './manifest.js';
 
 function histogram(lengths: number[]): string[] {

@@ -5,6 +5,7 @@
 // { seed, epoch, position }: resume(state) continues exactly where state() was taken.
 // Reads are lazy (record batches from file handles, a small cache) and the next batches are prefetched.
 import { UserError } from '../datasets/errors.js';
+import { prng } from '../datasets/prng.js';
 import { ShardSet, type TokenBatch } from './reader.js';
 
 export interface LoaderOptions {
@@ -35,18 +36,6 @@ export interface Batch {
   epoch: number;
   /** The global step position this batch was taken at. */
   position: number;
-}
-
-/** mulberry32: a small, fast, seedable PRNG (32-bit state); also the trainer's dropout and sampling RNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The epoch's window order: Fisher-Yates from (seed, epoch); 4 bytes per window. */

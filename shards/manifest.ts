@@ -6,6 +6,8 @@ import type { TokenDtype } from './format.js';
 import type { ShardEntry } from './writer.js';
 
 export const SHARD_MANIFEST_FORMAT = 'sluice.shards';
+/** The subfolder of a step folder that holds its shards (and manifest.json, tokenizer.json). */
+export const SHARDS_DIR = 'shards';
 
 export interface ShardManifest {
   format: typeof SHARD_MANIFEST_FORMAT;
@@ -25,7 +27,7 @@ export async function readShardManifest(dir: string): Promise<ShardManifest> {
     m = JSON.parse(await readFile(path, 'utf8')) as ShardManifest;
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `is not valid JSON (${(e as Error).message})`;
-    throw new UserError(`${path} ${why}: point at a shards folder written by the encode step (e.g. out/corpus/09-encode/shards), or rerun it`);
+    throw new UserError(`${path} ${why}: point at a pipeline run folder (e.g. out/corpus) or a shards folder written by an encode step, or rerun it`);
   }
   if (m.format !== SHARD_MANIFEST_FORMAT) throw new UserError(`${path}: not a sluice shard manifest (format ${JSON.stringify(m.format)})`);
   return m;

@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 
 export const DEFAULT_VALIDATION_FRACTION = 0.005;
 
+/** The rule as the shard manifest states it. */
+export const SPLIT_RULE = 'validation when sha1("split:" + doc_id), first 48 bits / 2^48, is below validationFraction';
+
 /** A uniform number in [0, 1) from a string (first 48 bits of its SHA-1). */
 export function hashUnit(s: string): number {
   const h = createHash('sha1').update(s).digest();

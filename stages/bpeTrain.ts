@@ -3,10 +3,10 @@
 // once; writes tokenizer.json (Hugging Face format) and vocab.txt. Documents pass through unchanged.
 import { z } from 'zod';
 import { DEFAULT_VALIDATION_FRACTION, inSample, isValidation } from '../shards/split.js';
-import { bytesToChars } from './bpe/byteLevel.js';
-import { patternRegex } from './bpe/pattern.js';
+import { bytesToChars } from '../shards/tokenizer/byteLevel.js';
+import { patternRegex } from '../shards/tokenizer/pattern.js';
 import { trainBpe } from './bpe/train.js';
-import { defineTrainStage } from './stage.js';
+import { defineArtifactStage } from './stage.js';
 
 const options = z
   .object({
@@ -15,15 +15,17 @@ const options = z
     specialTokens: z.array(z.string()).default(['<|endoftext|>']).describe('added after the learned tokens; never produced from text'),
     pattern: z.enum(['gpt2', 'cl100k']).default('gpt2').describe('pre-tokenizer pattern'),
     maxTrainBytes: z.number().int().positive().default(1 << 30).describe('train on a deterministic sample of about this many bytes'),
-    validationFraction: z.number().min(0).max(0.5).default(DEFAULT_VALIDATION_FRACTION).describe('share of documents held out (by id hash) for validation'),
+    validationFraction: z.number().min(0).max(0.5).default(DEFAULT_VALIDATION_FRACTION).describe('set by the pipeline\'s validationFraction: documents held out (by id hash) are never trained on'),
   })
   .strict();
 
-export const bpeTrain = defineTrainStage({
+export const bpeTrain = defineArtifactStage({
   name: 'bpe-train',
   description: 'Learns a byte-level BPE tokenizer (GPT-2 pre-tokenizer) on the training split; writes tokenizer.json and vocab.txt.',
-  kind: 'train',
+  kind: 'artifact',
   options,
+  inherits: ['validationFraction'],
+  sampleBytes: (o) => o.maxTrainBytes,
   init: (o) => patternRegex(o.pattern),
   count(docs, o, re, ctx) {
     const counts: Record<string, number> = Object.create(null) as Record<string, number>;

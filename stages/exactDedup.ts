@@ -4,14 +4,14 @@ import xxhash from 'xxhash-wasm';
 import { TextEncoder } from 'node:util';
 import { z } from 'zod';
 import { dedupNormalize } from './dedup/normalize.js';
-import { defineGlobalStage, type KeyColumns } from './stage.js';
+import { defineDedupStage, type KeyColumns } from './stage.js';
 
 const encoder = new TextEncoder();
 
-export const exactDedup = defineGlobalStage({
+export const exactDedup = defineDedupStage({
   name: 'exact-dedup',
   description: 'Exact duplicate removal: 64-bit xxhash of the normalized text (NFKC, lower case, no punctuation, folded spaces).',
-  kind: 'global',
+  kind: 'dedup',
   options: z.object({}).strict(),
   async init() {
     return (await xxhash()).h64Raw;

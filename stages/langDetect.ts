@@ -34,7 +34,7 @@ export function languageSample(text: string, chars: number): string {
   return text.slice(0, chars * 4).replace(URLS, ' ').replace(NON_LETTERS, ' ').trim().slice(0, chars);
 }
 
-interface Identifier {
+export interface Identifier {
   findLanguage(text: string): { language: string; probability: number };
 }
 

@@ -4,8 +4,8 @@
 import xxhash from 'xxhash-wasm';
 import { z } from 'zod';
 import { dedupNormalize } from './dedup/normalize.js';
-import { bandKey, minhashSignature, permutationSeeds, shingleHashes, uniqueSorted, type H32Raw } from './dedup/minhash.js';
-import { defineGlobalStage, type KeyColumns } from './stage.js';
+import { bandKey, jaccard, minhashSignature, permutationSeeds, shingleHashes, uniqueSorted, type H32Raw } from './dedup/minhash.js';
+import { defineDedupStage, type KeyColumns } from './stage.js';
 
 const options = z
   .object({
@@ -20,7 +20,7 @@ const options = z
 
 type Options = z.output<typeof options>;
 
-interface State {
+export interface State {
   h32Raw: H32Raw;
   seeds: Uint32Array;
 }
@@ -44,10 +44,10 @@ export function minhashKeys(texts: readonly string[], o: Options, state: State):
   return { columns: o.bands, rows, keys, valid };
 }
 
-export const minhashDedup = defineGlobalStage({
+export const minhashDedup = defineDedupStage({
   name: 'minhash-dedup',
   description: 'Near-duplicate removal across the whole corpus: MinHash (xxhash shingles) + LSH bands + union-find; keeps the first of each cluster.',
-  kind: 'global',
+  kind: 'dedup',
   options,
   async init(o: Options): Promise<State> {
     const { h32Raw } = await xxhash();
@@ -58,5 +58,6 @@ export const minhashDedup = defineGlobalStage({
     enabled: (o) => o.verify,
     threshold: (o) => o.verifyThreshold,
     features: (text, o, state) => uniqueSorted(shingleHashes(dedupNormalize(text), o.ngram, state.h32Raw)),
+    similarity: jaccard,
   },
 });

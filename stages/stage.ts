@@ -1,8 +1,54 @@
-// The one interface every document stage implements: options schema, optional per-worker init, pure run.
+// The stage contract. Every stage is a name, an options schema with defaults, an optional per-worker `init`, and
+// the pure function(s) of its kind. What a corpus-wide step needs from the engine beyond that (a file outside the
+// pipeline, an earlier step's output, a sample size, a pipeline-wide setting) the stage declares here; the engine
+// and its runners never name a stage, an option or a stage's file.
 import type { z } from 'zod';
 import type { Doc } from '../datasets/doc.js';
 
-/** What a stage returns for a batch: kept documents, dropped ones with a reason, and extra counters. */
+/** Settings made once at the pipeline level and handed to every stage that declares it `inherits` them. */
+export interface PipelineSettings {
+  /** Share of documents held out for validation, by document-id hash (shards/split.ts). */
+  validationFraction: number;
+}
+export type PipelineSetting = keyof PipelineSettings;
+
+/** An earlier step of the same pipeline, as a stage may refer to it (e.g. encode's `tokenizer: 'bpe-train'`). */
+export interface EarlierStep {
+  stage: string;
+  /** Its folder: where its files are. */
+  path: string;
+}
+
+/** A file outside the pipeline that a step's output depends on: fingerprinted by content, not by name. */
+export interface ExternalFile {
+  /** The option that names it (the fingerprint records `<option>Sha256`). */
+  option: string;
+  path: string;
+  /** What to do when it is missing, e.g. 'pass a tokenizer.json path, "gpt2" or "bpe-train"'. */
+  hint: string;
+}
+
+interface StageBase<Schema extends z.ZodObject, State> {
+  name: string;
+  /** One line shown by `sluice stages`. */
+  description: string;
+  /** Stages that must come earlier in the pipeline (checked when the definition is loaded). */
+  requires?: string[];
+  /** Bumped when the stage's output changes for the same options, so old outputs are not reused (default 1). */
+  version?: number;
+  /** The options: types, defaults and validation in one place; unknown keys are rejected. */
+  options: Schema;
+  /** Options the pipeline sets for every stage that takes them (a user sets them once, at the top level). */
+  inherits?: readonly PipelineSetting[];
+  /** Files outside the pipeline that the output depends on. */
+  externalFiles?: (options: z.output<Schema>) => ExternalFile[];
+  /** The options a run uses, with references to earlier steps' outputs resolved (throws a UserError if one is missing). */
+  resolve?: (options: z.output<Schema>, earlier: readonly EarlierStep[]) => z.output<Schema>;
+  /** Runs once per worker thread per options (load a model, a tokenizer, a hasher). */
+  init?: (options: z.output<Schema>) => State | Promise<State>;
+}
+
+/** What a document stage returns for a batch: kept documents, dropped ones with a reason, and extra counters. */
 export interface StageOutput {
   kept: Doc[];
   rejected: { doc: Doc; reason: string }[];
@@ -10,30 +56,14 @@ export interface StageOutput {
   counters?: Record<string, number>;
 }
 
-export interface DocStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
-  name: string;
-  /** One line shown by `sluice stages`. */
-  description: string;
-  /** Per-document stages are fused and run in worker threads. */
+/** A per-document stage: consecutive ones are fused and run in worker threads, batch by batch. */
+export interface DocStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> extends StageBase<Schema, State> {
   kind: 'document';
-  /** Stages that must come earlier in the pipeline (checked when the definition is loaded). */
-  requires?: string[];
-  /** Bumped when the stage's output changes for the same options, so old outputs are not reused (default 1). */
-  version?: number;
-  /** The options: types, defaults and validation in one place; unknown keys are rejected. */
-  options: Schema;
-  /** Runs once per worker thread per options (load a model, a tokenizer, a hasher). */
-  init?: (options: z.output<Schema>) => State | Promise<State>;
   /** Pure and deterministic: never mutates its input, never throws for a bad document (it drops it with a reason). */
   run: (docs: readonly Doc[], options: z.output<Schema>, state: State) => StageOutput | Promise<StageOutput>;
 }
 
-/** Declares a stage with its types inferred from the options schema. */
-export function defineStage<Schema extends z.ZodObject, State = undefined>(stage: DocStage<Schema, State>): DocStage<Schema, State> {
-  return stage;
-}
-
-/** Per-document 64-bit keys from a global stage's map step: `columns` keys per document, column-major. */
+/** Per-document 64-bit keys from a dedup stage's map: `columns` keys per document, column-major. */
 export interface KeyColumns {
   columns: number;
   rows: number;
@@ -44,17 +74,11 @@ export interface KeyColumns {
 }
 
 /**
- * A corpus-wide stage: a map over batches in workers (keys per document), then the engine's reduce
+ * A corpus-wide dedup stage: a map over batches in workers (keys per document), then the runner's reduce
  * (documents sharing any key are joined; the first in input order is kept), then a filter pass.
  */
-export interface GlobalStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
-  name: string;
-  description: string;
-  kind: 'global';
-  options: Schema;
-  requires?: string[];
-  version?: number;
-  init?: (options: z.output<Schema>) => State | Promise<State>;
+export interface DedupStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> extends StageBase<Schema, State> {
+  kind: 'dedup';
   map: (docs: readonly Doc[], options: z.output<Schema>, state: State) => KeyColumns | Promise<KeyColumns>;
   /** Optional exact check of candidate pairs before they are joined. */
   verify?: {
@@ -62,24 +86,22 @@ export interface GlobalStage<Schema extends z.ZodObject = z.ZodObject, State = u
     threshold: (options: z.output<Schema>) => number;
     /** A sorted, de-duplicated feature set of one text (e.g. shingle hashes). */
     features: (text: string, options: z.output<Schema>, state: State) => Uint32Array;
+    /** Similarity of two feature sets in [0, 1] (e.g. Jaccard); a pair at or above `threshold` is joined. */
+    similarity: (a: Uint32Array, b: Uint32Array) => number;
   };
 }
 
-/** What a train stage's count step sees besides the documents. */
+/** What an artifact stage's count sees besides the documents. */
 export interface CountContext {
-  /** Share of documents to use (maxTrainBytes / corpus bytes, at most 1), decided by document id. */
+  /** Share of documents to use (the stage's `sampleBytes` / corpus bytes, at most 1), decided by document id. */
   sampleFraction: number;
 }
 
 /** A corpus-wide stage that learns an artifact (a tokenizer): counts in workers, then one reduce. Documents pass through. */
-export interface TrainStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
-  name: string;
-  description: string;
-  kind: 'train';
-  options: Schema;
-  requires?: string[];
-  version?: number;
-  init?: (options: z.output<Schema>) => State | Promise<State>;
+export interface ArtifactStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> extends StageBase<Schema, State> {
+  kind: 'artifact';
+  /** Learn from a deterministic sample of about this many bytes of text (default: everything). */
+  sampleBytes?: (options: z.output<Schema>) => number;
   /** Per batch in workers: counts to be summed across the corpus. */
   count: (docs: readonly Doc[], options: z.output<Schema>, state: State, ctx: CountContext) => Record<string, number> | Promise<Record<string, number>>;
   /** Once, on the summed counts: the files to write into the step folder and figures for the stats. */
@@ -92,28 +114,43 @@ export interface EncodedBatch {
   offsets: Uint32Array;
 }
 
-/** A stage whose output is not documents but token shards: encodes in workers, the engine writes shards in order. */
-export interface SinkStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> {
+/** What the shard writer needs to know about the tokenizer behind the ids. */
+export interface ShardTokenizer {
+  /** How the shards name it (a name, not a path: the same run elsewhere gives the same bytes). */
   name: string;
-  description: string;
-  kind: 'sink';
-  options: Schema;
-  requires?: string[];
-  version?: number;
-  init?: (options: z.output<Schema>) => State | Promise<State>;
+  hash: string;
+  vocabSize: number;
+  eotId: number;
+  /** A tokenizer.json to copy beside the shards, so the folder stands alone (null for a built-in one). */
+  file: string | null;
+}
+
+/** A stage whose output is token shards: encodes in workers; the runner writes the shards in input order. */
+export interface ShardStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> extends StageBase<Schema, State> {
+  kind: 'shards';
+  /** Tokens per shard (cut between documents). */
+  shardTokens: (options: z.output<Schema>) => number;
+  /** The tokenizer, opened in the main thread (with resolved options). */
+  tokenizer: (options: z.output<Schema>) => ShardTokenizer;
   encode: (docs: readonly Doc[], options: z.output<Schema>, state: State) => EncodedBatch;
 }
 
-export type Stage = DocStage | GlobalStage | TrainStage | SinkStage;
+export type Stage = DocStage | DedupStage | ArtifactStage | ShardStage;
+export type StageKind = Stage['kind'];
 
-export function defineSinkStage<Schema extends z.ZodObject, State = undefined>(stage: SinkStage<Schema, State>): SinkStage<Schema, State> {
+/** Declares a stage with its types inferred from the options schema. */
+export function defineStage<Schema extends z.ZodObject, State = undefined>(stage: DocStage<Schema, State>): DocStage<Schema, State> {
   return stage;
 }
 
-export function defineTrainStage<Schema extends z.ZodObject, State = undefined>(stage: TrainStage<Schema, State>): TrainStage<Schema, State> {
+export function defineDedupStage<Schema extends z.ZodObject, State = undefined>(stage: DedupStage<Schema, State>): DedupStage<Schema, State> {
   return stage;
 }
 
-export function defineGlobalStage<Schema extends z.ZodObject, State = undefined>(stage: GlobalStage<Schema, State>): GlobalStage<Schema, State> {
+export function defineArtifactStage<Schema extends z.ZodObject, State = undefined>(stage: ArtifactStage<Schema, State>): ArtifactStage<Schema, State> {
+  return stage;
+}
+
+export function defineShardStage<Schema extends z.ZodObject, State = undefined>(stage: ShardStage<Schema, State>): ShardStage<Schema, State> {
   return stage;
 }

@@ -4,7 +4,7 @@
 // (attentionBlocks.ts, the fastest on wasm), and plain TensorFlow.js ops for GPU backends. All three apply RoPE
 // and attention dropout the same way.
 import * as tf from '@tensorflow/tfjs';
-import { prng } from '../shards/loader.js';
+import { prng } from '../datasets/prng.js';
 import { attentionBlocks } from './attentionBlocks.js';
 import { queriesAndKeys, placeQKGrads, ropeTable, type AttentionShape } from './attentionCommon.js';
 import { bmm } from './ops.js';

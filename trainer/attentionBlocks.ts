@@ -3,7 +3,7 @@
 // scores. That wastes (H-1)/H of the multiply-adds but runs at wasm's 2-D matmul rate (17-19 GFLOP/s, against
 // 0.3-0.4 GMAC/s for scalar JS and 1.7 GFLOP/s for batched matMul). Softmax, mask and dropout stay in JS.
 import * as tf from '@tensorflow/tfjs';
-import { prng } from '../shards/loader.js';
+import { prng } from '../datasets/prng.js';
 import { placeQKGrads, queriesAndKeys, type AttentionShape } from './attentionCommon.js';
 
 /** a [M, K] @ b [K, N] from JS arrays; the product read back into JS. */

@@ -1,17 +1,18 @@
-// `sluice train`, `sluice sample <checkpoint>` and `sluice eval <checkpoint>`: every model and training key is a
+// `sluice train`, `sluice generate <checkpoint>` and `sluice eval <checkpoint>`: every model and training key is a
 // flag (kebab-case, from the config schemas), layered over an optional --config JSON file over the defaults.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import type { z } from 'zod';
 import { UserError } from '../datasets/errors.js';
-import { loadTokenizer } from '../stages/bpe/load.js';
+import { loadTokenizer } from '../shards/tokenizer/load.js';
 import { useBackend, type BackendName } from './backend.js';
 import { fromNamed, loadCheckpoint } from './checkpoint.js';
 import { modelSchema, resolveRunConfig, resolveTrain, trainSchema, type TrainConfig } from './config.js';
 import { evaluate, unigramCounts, unigramEval, validationBatches } from './evaluate.js';
 import { GPT } from './model.js';
-import { generate } from './sample.js';
+import { findShards } from '../shards/locate.js';
+import { generate } from './generate.js';
 import { train } from './train.js';
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -71,7 +72,7 @@ export async function trainCommand(argv: Record<string, unknown>): Promise<void>
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function sampleOptions<A>(y: Argv<A>) {
+export function generateOptions<A>(y: Argv<A>) {
   return y
     .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a checkpoint folder, or a run folder (its newest valid checkpoint)' })
     .option('prompt', { type: 'string', default: '', describe: 'text to continue (empty: start after end-of-text)' })
@@ -92,7 +93,7 @@ async function openCheckpoint(path: string, backend: BackendName) {
   return { ck, model, params, eot: config.eos_token_id };
 }
 
-export async function sampleCommand(argv: { checkpoint: string; prompt: string; maxTokens: number; temperature: number; topK: number; topP: number; seed: number; backend: BackendName }): Promise<void> {
+export async function generateCommand(argv: { checkpoint: string; prompt: string; maxTokens: number; temperature: number; topK: number; topP: number; seed: number; backend: BackendName }): Promise<void> {
   const { ck, model, params, eot } = await openCheckpoint(argv.checkpoint, argv.backend);
   const tok = loadTokenizer(ck.tokenizerFile);
   const prompt = argv.prompt ? tok.encode(argv.prompt) : [eot];
@@ -111,7 +112,7 @@ export function evalOptions<A>(y: Argv<A>) {
 
 export async function evalCommand(argv: { checkpoint: string; shards?: string; batchSize?: number; batches: number; backend: BackendName }): Promise<void> {
   const { ck, model, params } = await openCheckpoint(argv.checkpoint, argv.backend);
-  const shards = resolve(argv.shards ?? ck.state.train.shards);
+  const shards = await findShards(resolve(argv.shards ?? ck.state.train.shards));
   const B = argv.batchSize ?? ck.state.train.batchSize;
   const T = ck.model.contextLength;
   const batches = await validationBatches(shards, B, T, argv.batches);

@@ -1,7 +1,7 @@
 // The model and training configuration: one schema each, with documented defaults; unknown keys are errors.
 import { z } from 'zod';
 import { UserError } from '../datasets/errors.js';
-import { formatIssues } from '../pipelines/validate.js';
+import { formatIssues } from '../datasets/schemaErrors.js';
 
 export const modelSchema = z
   .object({
@@ -24,7 +24,7 @@ export const modelSchema = z
 
 export const trainSchema = z
   .object({
-    shards: z.string().default('out/corpus/09-encode/shards').describe('shards folder written by the encode step'),
+    shards: z.string().default('out/corpus').describe('a pipeline run folder (its encode step\'s shards) or a shards folder'),
     out: z.string().default('out/train').describe('run folder: checkpoints/, metrics.jsonl, TensorBoard events'),
     backend: z.enum(['wasm', 'cpu', 'tensorflow', 'webgpu']).default('wasm').describe('TensorFlow.js backend'),
     steps: z.number().int().min(1).default(2000).describe('optimizer steps'),
@@ -60,7 +60,7 @@ export type RunConfigInput = z.input<typeof runConfigSchema>;
 function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown, label: string): z.output<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
-  const lines = formatIssues(r.error.issues, raw, [], undefined).map((l) => l.replace(/^\(definition\): /, ''));
+  const lines = formatIssues(r.error.issues, raw, [], undefined);
   throw new UserError(`${label}: ${lines.join('; ')}`);
 }
 

@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../datasets/errors.js';
 import { DataLoader } from '../shards/loader.js';
+import { findShards } from '../shards/locate.js';
 import { readShardManifest } from '../shards/manifest.js';
-import { loadTokenizer } from '../stages/bpe/load.js';
+import { loadTokenizer } from '../shards/tokenizer/load.js';
 import { useBackend } from './backend.js';
 import { fromNamed, listCheckpoints, loadCheckpoint, saveCheckpoint, toNamed, type TrainerState } from './checkpoint.js';
 import { resolveModel, type ModelConfig, type TrainConfig } from './config.js';
@@ -16,7 +17,7 @@ import { estimateMemory, WASM_BUDGET_BYTES } from './memory.js';
 import { Metrics } from './metrics.js';
 import { countParams, flopsPerToken, GPT, initParams } from './model.js';
 import { AdamW, clipByGlobalNorm, learningRate } from './optimizer.js';
-import { generate } from './sample.js';
+import { generate } from './generate.js';
 
 export interface TrainRequest {
   /** Model config as given (checked here); ignored on resume, where the checkpoint's is used. */
@@ -57,7 +58,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   if (ckpt) cfg = { ...ckpt.state.train, ...req.overrides, out: cfg.out };
 
   const backend = await useBackend(cfg.backend);
-  const shards = resolve(req.cwd, cfg.shards);
+  const shards = await findShards(resolve(req.cwd, cfg.shards));
   const manifest = await readShardManifest(shards);
   const modelCfg: ModelConfig = ckpt ? ckpt.model : resolveModel(req.model, manifest.tokenizer.vocabSize);
   if (modelCfg.vocabSize < manifest.tokenizer.vocabSize) throw new UserError(`model vocabSize ${modelCfg.vocabSize} is smaller than the shards' tokenizer (${manifest.tokenizer.vocabSize} ids)`);

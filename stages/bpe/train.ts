@@ -7,10 +7,10 @@
 // State: 7 int32 arrays over all symbols of the distinct pre-tokens (28 bytes per symbol), a few numbers
 // per distinct pair, and a heap of pairs.
 import { TextEncoder } from 'node:util';
-import { BYTE_ORDER } from './byteLevel.js';
-import { PairTable } from './pairTable.js';
-import type { PatternName } from './pattern.js';
-import { Tokenizer, byteTokens } from './tokenizer.js';
+import { BYTE_ORDER } from '../../shards/tokenizer/byteLevel.js';
+import { PairTable } from '../../shards/tokenizer/pairTable.js';
+import type { PatternName } from '../../shards/tokenizer/pattern.js';
+import { Tokenizer, byteTokens } from '../../shards/tokenizer/tokenizer.js';
 
 export interface TrainOptions {
   vocabSize: number;

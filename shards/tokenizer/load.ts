@@ -10,7 +10,7 @@ export function loadTokenizer(ref: string): Tokenizer {
   try {
     text = readFileSync(ref, 'utf8');
   } catch {
-    throw new UserError(`tokenizer ${ref}: no such file; pass a tokenizer.json (e.g. out/corpus/08-bpe-train/tokenizer.json) or "gpt2"`);
+    throw new UserError(`tokenizer ${ref}: no such file; pass a tokenizer.json (a bpe-train step writes one into its folder; encode copies it beside the shards) or "gpt2"`);
   }
   let json: unknown;
   try {

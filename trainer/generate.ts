@@ -1,6 +1,6 @@
 // Seeded sampling: temperature, top-k and nucleus (top-p) filtering over the model's next-token logits.
 import type * as tf from '@tensorflow/tfjs';
-import { prng } from '../shards/loader.js';
+import { prng } from '../datasets/prng.js';
 import type { GPT } from './model.js';
 
 export interface SampleOptions {

@@ -1,7 +1,7 @@
-// The binary file a global stage's map writes per part: magic, version, then key columns and a valid mask.
+// The binary file a dedup stage's map writes per part: magic, version, then key columns and a valid mask.
 // Column-major, so the reduce reads one column (one LSH band) of every part without reading the rest.
 import { open, readFile } from 'node:fs/promises';
-import type { KeyColumns } from '../stages/stage.js';
+import type { KeyColumns } from '../../stages/stage.js';
 
 const MAGIC = 'SLKEYS';
 const VERSION = 1;

@@ -1,4 +1,4 @@
-// The reduce of a global stage: documents that share any key are joined (union-find); each cluster keeps its
+// The reduce of a dedup step: documents that share any key are joined (union-find); each cluster keeps its
 // first document in input order. One key column (one LSH band) is in memory at a time, as flat typed
 // arrays sorted by radix: 24 bytes per document of sort buffers + 4 of union-find + 4 of result,
 // whatever the number of columns.

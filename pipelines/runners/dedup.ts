@@ -1,33 +1,29 @@
-// A global step (exact-dedup, minhash-dedup): map in workers -> keys/part-N.bin, reduce in this thread ->
+// A dedup step (exact-dedup, minhash-dedup): map in workers -> keys/part-N.bin, reduce in this thread ->
 // clusters.bin, then a filter pass that keeps each cluster's first document. Every phase leaves records
 // with the step's fingerprint and checksums, so a killed run resumes at the phase and part it reached.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import parquet from 'parquetjs-lite';
-import type { Piscina } from 'piscina';
-import { sha256File, writeFileAtomic, writeJsonAtomic } from '../datasets/atomicFile.js';
-import { DocTableWriter, readDocTable } from '../datasets/docTable.js';
-import { jaccard } from '../stages/dedup/minhash.js';
-import { getGlobalStage } from '../stages/index.js';
-import type { KeyColumns } from '../stages/stage.js';
-import { clusterKeys, type ClusterResult, type KeyPart } from './cluster.js';
-import type { StepPlan, StepSource, StepStats } from './engine.js';
-import { hashJson } from './fingerprint.js';
+import { sha256File, writeFileAtomic, writeJsonAtomic } from '../../datasets/atomicFile.js';
+import { emptyCounters, mergeCounters, stripCpu } from '../../datasets/counters.js';
+import { utf8Bytes } from '../../datasets/doc.js';
+import { DocTableWriter, readDocTable } from '../../datasets/docTable.js';
+import type { DedupStage, KeyColumns } from '../../stages/stage.js';
+import { batchesOf, inOrder } from '../batches.js';
+import { hashJson } from '../fingerprint.js';
+import { checkFile, partName, partRecordPath, readJson, relEntry, type FileEntry, type PartEntry, type PartRecord } from '../manifest.js';
+import type { StepPlan, StepSource } from '../plan.js';
+import { Progress } from '../progress.js';
+import type { KeysTask } from '../protocol.js';
+import { partEntries } from '../stepFolder.js';
+import { stateFor } from '../tasks.js';
+import { clusterKeys, type ClusterResult, type KeyPart } from './keyClusters.js';
 import { concatKeys, encodeKeys } from './keysFile.js';
-import { checkFile, partName, partRecordPath, readJson, relEntry, stripCpu, type FileEntry, type PartEntry, type PartRecord } from './manifest.js';
-import { finishStep } from './stepManifest.js';
-import { forEachBatchResult } from './partBatches.js';
-import { Progress } from './progress.js';
-import { emptyCounters, mergeCounters, type MapTask } from './protocol.js';
-import { stateFor } from './runSteps.js';
+import { corpusWideRunner } from './corpusWide.js';
+import { IN_FLIGHT_PER_THREAD, type RunContext } from './runner.js';
 
-export interface GlobalContext {
-  pipeline: string;
-  threads: number;
-  quiet: boolean;
-  pool: () => Piscina;
-  prepareDir: (step: StepPlan, force: boolean) => Promise<Map<number, PartRecord>>;
-}
+const KEYS_DIR = 'keys';
+const CLUSTERS_RECORD = 'clusters.json';
 
 interface KeysRecord extends FileEntry {
   part: number;
@@ -43,35 +39,33 @@ interface ClustersRecord extends FileEntry {
   candidatePairs: number;
 }
 
-const BATCH_DOCS = 512;
-
-
 /** Map phase for one part: batches of upstream documents to the pool, keys back in order, one file. */
-async function mapPart(ctx: GlobalContext, step: StepPlan, source: StepSource, entry: PartEntry, progress: Progress): Promise<KeysRecord> {
+async function mapPart(ctx: RunContext, step: StepPlan, source: StepSource, entry: PartEntry, progress: Progress): Promise<KeysRecord> {
   const pool = ctx.pool();
-  const spec = { stage: step.stage, options: step.options, key: step.fingerprint };
+  const spec = { stage: step.stage, options: step.runOptions, key: step.fingerprint };
   const results: KeyColumns[] = [];
-  await forEachBatchResult(
-    source,
-    entry,
-    { batchDocs: BATCH_DOCS, threads: ctx.threads, progress },
-    (docs) => pool.run({ kind: 'map', step: spec, docs } satisfies MapTask) as Promise<KeyColumns>,
-    (_docs, keys) => void results.push(keys),
+  await inOrder(
+    batchesOf(readDocTable(join(source.step.path, entry.output.file)), ctx.pipeline),
+    ctx.threads * IN_FLIGHT_PER_THREAD,
+    (b) => {
+      progress.add(b.docs.length, b.bytes);
+      return pool.run({ kind: 'keys', step: spec, docs: b.docs } satisfies KeysTask) as Promise<KeyColumns>;
+    },
+    (_b, keys) => void results.push(keys),
   );
   const columns = results[0]?.columns ?? 0;
   const keys = concatKeys(results, columns);
-  const file = join('keys', `${partName(entry.part)}.bin`);
-  await writeFileAtomic(join(step.path, file), encodeKeys(keys));
+  const file = join(KEYS_DIR, `${partName(entry.part)}.bin`);
   const path = join(step.path, file);
+  await writeFileAtomic(path, encodeKeys(keys));
   const record: KeysRecord = { part: entry.part, fingerprint: step.fingerprint, columns, file, rows: keys.rows, bytes: (await stat(path)).size, sha256: await sha256File(path) };
-  await writeJsonAtomic(join(step.path, 'keys', `${partName(entry.part)}.json`), record);
+  await writeJsonAtomic(join(step.path, KEYS_DIR, `${partName(entry.part)}.json`), record);
   return record;
 }
 
 /** Reads the documents at the given global indices (for exact verification of candidate pairs). */
-async function featuresOf(step: StepPlan, source: StepSource, wanted: Set<number>): Promise<Map<number, Uint32Array>> {
-  const stage = getGlobalStage(step.stage)!;
-  const state = await stateFor(`${step.fingerprint}:main`, step.stage, step.options);
+async function featuresOf(stage: DedupStage, step: StepPlan, source: StepSource, wanted: Set<number>): Promise<Map<number, Uint32Array>> {
+  const state = await stateFor(`${step.fingerprint}:main`, step.stage, step.runOptions);
   const out = new Map<number, Uint32Array>();
   let base = 0;
   for (const entry of source.manifest.parts) {
@@ -79,7 +73,7 @@ async function featuresOf(step: StepPlan, source: StepSource, wanted: Set<number
     const hasAny = [...wanted].some((g) => g >= base && g < base + entry.output.rows);
     if (hasAny) {
       for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
-        if (wanted.has(i)) out.set(i, stage.verify!.features(doc.text, step.options, state));
+        if (wanted.has(i)) out.set(i, stage.verify!.features(doc.text, step.runOptions, state));
         i++;
       }
     }
@@ -88,22 +82,22 @@ async function featuresOf(step: StepPlan, source: StepSource, wanted: Set<number
   return out;
 }
 
-async function reduce(step: StepPlan, source: StepSource, keyParts: KeysRecord[]): Promise<{ rep: Int32Array; record: ClustersRecord }> {
+async function reduce(stage: DedupStage, step: StepPlan, source: StepSource, keyParts: KeysRecord[]): Promise<{ rep: Int32Array; record: ClustersRecord }> {
   const keysDigest = hashJson(keyParts.map((k) => k.sha256));
-  const old = await readJson<ClustersRecord>(join(step.path, 'clusters.json'));
+  const old = await readJson<ClustersRecord>(join(step.path, CLUSTERS_RECORD));
   if (old && old.fingerprint === step.fingerprint && old.keysDigest === keysDigest && (await checkFile(step.path, old)) === null) {
     const buf = await readFile(join(step.path, old.file));
     return { rep: new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), record: old };
   }
-  const stage = getGlobalStage(step.stage)!;
   const parts: KeyPart[] = keyParts.map((k) => ({ path: join(step.path, k.file), rows: k.rows }));
   const columns = Math.max(0, ...keyParts.map((k) => k.columns));
   let verify: ((pairs: [number, number][]) => Promise<[number, number][]>) | undefined;
-  if (stage.verify?.enabled(step.options)) {
-    const threshold = stage.verify.threshold(step.options);
+  const check = stage.verify;
+  if (check?.enabled(step.runOptions)) {
+    const threshold = check.threshold(step.runOptions);
     verify = async (pairs) => {
-      const features = await featuresOf(step, source, new Set(pairs.flat()));
-      return pairs.filter(([a, b]) => jaccard(features.get(a)!, features.get(b)!) >= threshold);
+      const features = await featuresOf(stage, step, source, new Set(pairs.flat()));
+      return pairs.filter(([a, b]) => check.similarity(features.get(a)!, features.get(b)!) >= threshold);
     };
   }
   const result: ClusterResult = await clusterKeys(parts, columns, verify);
@@ -121,7 +115,7 @@ async function reduce(step: StepPlan, source: StepSource, keyParts: KeysRecord[]
     duplicates: result.duplicates,
     candidatePairs: result.candidatePairs,
   };
-  await writeJsonAtomic(join(step.path, 'clusters.json'), record);
+  await writeJsonAtomic(join(step.path, CLUSTERS_RECORD), record);
   return { rep: result.rep, record };
 }
 
@@ -153,7 +147,7 @@ async function filterPart(step: StepPlan, entry: PartEntry, source: StepSource, 
   const counters = emptyCounters();
   let g = base;
   for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
-    const bytes = Buffer.byteLength(doc.text);
+    const bytes = utf8Bytes(doc.text);
     counters.docsIn++;
     counters.bytesIn += bytes;
     const root = rep[g];
@@ -181,16 +175,14 @@ async function filterPart(step: StepPlan, entry: PartEntry, source: StepSource, 
   return record;
 }
 
-export async function runGlobalStep(ctx: GlobalContext, step: StepPlan, source: StepSource, force: boolean): Promise<StepStats> {
-  const t0 = Date.now();
-  const keptParts = await ctx.prepareDir(step, force);
+export const dedupRunner = corpusWideRunner('dedup', { recordDirs: [KEYS_DIR], recordFiles: [CLUSTERS_RECORD] }, async (ctx, stage, step, source, keptParts) => {
   const upParts = source.manifest.parts;
   // Map: keys per part, reusing intact ones.
   const progress = new Progress(`${step.dir} (map)`, source.manifest.totals.bytesOut, upParts.length, process.stderr, ctx.quiet);
   const keyParts: KeysRecord[] = [];
   try {
     for (const entry of upParts) {
-      const old = await readJson<KeysRecord>(join(step.path, 'keys', `${partName(entry.part)}.json`));
+      const old = await readJson<KeysRecord>(join(step.path, KEYS_DIR, `${partName(entry.part)}.json`));
       if (old && old.fingerprint === step.fingerprint && (await checkFile(step.path, old)) === null) keyParts.push(old);
       else keyParts.push(await mapPart(ctx, step, source, entry, progress));
       progress.partDone(entry.output.bytes);
@@ -199,7 +191,7 @@ export async function runGlobalStep(ctx: GlobalContext, step: StepPlan, source: 
     progress.finish();
   }
   // Reduce: clusters over the whole corpus.
-  const { rep, record } = await reduce(step, source, keyParts);
+  const { rep, record } = await reduce(stage, step, source, keyParts);
   const roots = new Set<number>();
   for (let i = 0; i < rep.length; i++) if (rep[i] !== i) roots.add(rep[i]);
   const ids = await rootIds(source, roots);
@@ -212,10 +204,7 @@ export async function runGlobalStep(ctx: GlobalContext, step: StepPlan, source: 
     base += entry.output.rows;
   }
   const totals = emptyCounters();
-  const parts: PartEntry[] = records.map(({ fingerprint: _f, ...e }) => {
-    mergeCounters(totals, { ...e.counters, cpuMs: 0 });
-    return e;
-  });
-  const reduceStats = { clusters: record.clusters, duplicates: record.duplicates, candidatePairs: record.candidatePairs };
-  return finishStep(ctx.pipeline, step, source, parts, stripCpu(totals), reduceStats, t0);
-}
+  for (const r of records) mergeCounters(totals, { ...r.counters, cpuMs: 0 });
+  const found = { clusters: record.clusters, duplicates: record.duplicates, candidatePairs: record.candidatePairs };
+  return { parts: partEntries(records), totals: stripCpu(totals), reduce: found };
+});

@@ -1,0 +1,97 @@
+// An artifact step (e.g. bpe-train): counts in workers over the upstream parts (saved per part, so a killed run
+// recounts only the missing ones), summed here, one reduce that writes the stage's files atomically with a
+// checksummed record. Documents pass through: the manifest points at the upstream part files instead of copying them.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256File, writeFileAtomic, writeJsonAtomic } from '../../datasets/atomicFile.js';
+import { readDocTable } from '../../datasets/docTable.js';
+import type { ArtifactStage } from '../../stages/stage.js';
+import { batchesOf, inOrder } from '../batches.js';
+import { checkFile, partName, readJson, type FileEntry, type PartEntry } from '../manifest.js';
+import type { StepPlan, StepSource } from '../plan.js';
+import { Progress } from '../progress.js';
+import type { CountsTask } from '../protocol.js';
+import { passThroughParts } from '../stepFolder.js';
+import { corpusWideRunner } from './corpusWide.js';
+import { IN_FLIGHT_PER_THREAD, type RunContext } from './runner.js';
+
+const COUNTS_DIR = 'counts';
+const ARTIFACTS_RECORD = 'artifacts.json';
+
+interface ArtifactsRecord {
+  fingerprint: string;
+  files: FileEntry[];
+  stats: Record<string, number>;
+}
+
+/** One part's summed counts, sorted by key: a killed run recounts only the parts without one. */
+interface PartCounts {
+  fingerprint: string;
+  sampleFraction: number;
+  words: string[];
+  counts: number[];
+}
+
+async function countPart(ctx: RunContext, step: StepPlan, source: StepSource, entry: PartEntry, sampleFraction: number, progress: Progress): Promise<PartCounts> {
+  const pool = ctx.pool();
+  const spec = { stage: step.stage, options: step.runOptions, key: step.fingerprint };
+  const part = new Map<string, number>();
+  await inOrder(
+    batchesOf(readDocTable(join(source.step.path, entry.output.file)), ctx.pipeline),
+    ctx.threads * IN_FLIGHT_PER_THREAD,
+    (b) => {
+      progress.add(b.docs.length, b.bytes);
+      return pool.run({ kind: 'counts', step: spec, docs: b.docs, sampleFraction } satisfies CountsTask) as Promise<Record<string, number>>;
+    },
+    (_b, counts) => {
+      for (const k in counts) part.set(k, (part.get(k) ?? 0) + counts[k]);
+    },
+  );
+  const words = [...part.keys()].sort();
+  const counts: PartCounts = { fingerprint: step.fingerprint, sampleFraction, words, counts: words.map((w) => part.get(w)!) };
+  await writeFileAtomic(join(step.path, COUNTS_DIR, `${partName(entry.part)}.json`), JSON.stringify(counts));
+  return counts;
+}
+
+async function countAll(ctx: RunContext, step: StepPlan, source: StepSource, sampleFraction: number): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  const progress = new Progress(`${step.dir} (count)`, source.manifest.totals.bytesOut, source.manifest.parts.length, process.stderr, ctx.quiet);
+  try {
+    for (const entry of source.manifest.parts) {
+      const saved = await readJson<PartCounts>(join(step.path, COUNTS_DIR, `${partName(entry.part)}.json`));
+      const c = saved && saved.fingerprint === step.fingerprint && saved.sampleFraction === sampleFraction ? saved : await countPart(ctx, step, source, entry, sampleFraction, progress);
+      c.words.forEach((w, i) => totals.set(w, (totals.get(w) ?? 0) + c.counts[i]));
+      progress.partDone(entry.output.bytes);
+    }
+  } finally {
+    progress.finish();
+  }
+  return totals;
+}
+
+/** Counts and reduces unless the step's files are already intact; returns the artifacts record. */
+async function learn(ctx: RunContext, stage: ArtifactStage, step: StepPlan, source: StepSource): Promise<ArtifactsRecord> {
+  const recordPath = join(step.path, ARTIFACTS_RECORD);
+  const old = await readJson<ArtifactsRecord>(recordPath);
+  let intact = old !== undefined && old.fingerprint === step.fingerprint;
+  for (const f of old?.files ?? []) if (intact && (await checkFile(step.path, f)) !== null) intact = false;
+  if (intact) return old!;
+  const sampleBytes = stage.sampleBytes?.(step.runOptions) ?? Infinity;
+  const sampleFraction = Math.min(1, sampleBytes / Math.max(1, source.manifest.totals.bytesOut));
+  const counts = await countAll(ctx, step, source, sampleFraction);
+  const out = stage.reduce(counts, step.runOptions);
+  const files: FileEntry[] = [];
+  for (const [name, data] of Object.entries(out.files)) {
+    const path = join(step.path, name);
+    await writeFileAtomic(path, data);
+    files.push({ file: name, rows: 0, bytes: (await stat(path)).size, sha256: await sha256File(path) });
+  }
+  const record = { fingerprint: step.fingerprint, files, stats: { ...out.stats, sampleFraction } };
+  await writeJsonAtomic(recordPath, record);
+  return record;
+}
+
+export const artifactRunner = corpusWideRunner('artifact', { recordDirs: [COUNTS_DIR], recordFiles: [] }, async (ctx, stage, step, source) => {
+  const record = await learn(ctx, stage, step, source);
+  return { ...passThroughParts(step, source), reduce: record.stats };
+});

@@ -1,0 +1,100 @@
+// What a worker does with each kind of task (also callable in-thread, as tests and the dedup verify do).
+// One function per task kind, in one table: the worker dispatches on `task.kind`, never on a stage name.
+import { emptyCounters } from '../datasets/counters.js';
+import { utf8Bytes, type Doc } from '../datasets/doc.js';
+import { getStage, stageOfKind } from '../stages/index.js';
+import type { EncodedBatch, KeyColumns, StageKind } from '../stages/stage.js';
+import type { CountsTask, DocumentsResult, DocumentsTask, KeysTask, StepResult, Task, TokensTask } from './protocol.js';
+
+const states = new Map<string, Promise<unknown>>();
+
+/** A stage threw instead of dropping a document with a reason: name the input and what to report. */
+function stageFailure(stage: string, docs: readonly Doc[], e: unknown): string {
+  const first = docs[0];
+  const where = first ? `the batch starting at document ${first.id} (from ${first.source})` : 'an empty batch';
+  const why = e instanceof Error ? e.message : String(e);
+  return `stage ${stage} failed on ${where}: ${why}. Stages drop bad documents with a reason rather than throw, so this is a bug in ${stage}; report it with that document`;
+}
+
+/** The stage of a task, which must be of the kind the task runs. */
+function stageFor<K extends StageKind>(name: string, kind: K) {
+  const stage = stageOfKind(name, kind);
+  if (!stage) throw new Error(`worker: no ${kind} stage "${name}" (is its stage module listed in the pipeline's stageModules?)`);
+  return stage;
+}
+
+/** The per-worker state of (stage, options), made once by the stage's init. */
+export function stateFor(key: string, stageName: string, options: Record<string, unknown>): Promise<unknown> {
+  let s = states.get(key);
+  if (!s) {
+    const stage = getStage(stageName);
+    s = Promise.resolve(stage?.init ? (stage.init as (o: unknown) => unknown)(options) : undefined);
+    states.set(key, s);
+  }
+  return s;
+}
+
+function textBytes(docs: readonly Doc[]): number {
+  let n = 0;
+  for (const d of docs) n += utf8Bytes(d.text);
+  return n;
+}
+
+async function guarded<T>(stage: string, docs: readonly Doc[], f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw new Error(stageFailure(stage, docs, e));
+  }
+}
+
+/** A batch through fused document steps: each step's kept documents feed the next. */
+export async function runDocuments(task: DocumentsTask): Promise<DocumentsResult> {
+  let docs: Doc[] = task.docs;
+  const steps: StepResult[] = [];
+  let bytesIn = textBytes(docs);
+  for (const spec of task.steps) {
+    const stage = stageFor(spec.stage, 'document');
+    const state = await stateFor(spec.key, spec.stage, spec.options);
+    const t0 = performance.now();
+    const input = docs;
+    const out = await guarded(spec.stage, input, () => stage.run(input, spec.options, state));
+    const counters = emptyCounters();
+    counters.cpuMs = performance.now() - t0;
+    counters.docsIn = docs.length;
+    counters.bytesIn = bytesIn;
+    counters.docsOut = out.kept.length;
+    counters.bytesOut = textBytes(out.kept);
+    for (const r of out.rejected) counters.dropped[r.reason] = (counters.dropped[r.reason] ?? 0) + 1;
+    if (out.counters) counters.extra = { ...out.counters };
+    steps.push({ kept: out.kept, rejected: out.rejected, counters });
+    docs = out.kept;
+    bytesIn = counters.bytesOut;
+  }
+  return { steps };
+}
+
+/** A dedup stage's map over one batch: per-document keys. */
+export async function runKeys(task: KeysTask): Promise<KeyColumns> {
+  const stage = stageFor(task.step.stage, 'dedup');
+  const state = await stateFor(task.step.key, task.step.stage, task.step.options);
+  return guarded(task.step.stage, task.docs, () => stage.map(task.docs, task.step.options, state));
+}
+
+/** An artifact stage's count over one batch. */
+export async function runCounts(task: CountsTask): Promise<Record<string, number>> {
+  const stage = stageFor(task.step.stage, 'artifact');
+  const state = await stateFor(task.step.key, task.step.stage, task.step.options);
+  return guarded(task.step.stage, task.docs, () => stage.count(task.docs, task.step.options, state, { sampleFraction: task.sampleFraction }));
+}
+
+/** A shard stage's encode over one batch. */
+export async function runTokens(task: TokensTask): Promise<EncodedBatch> {
+  const stage = stageFor(task.step.stage, 'shards');
+  const state = await stateFor(task.step.key, task.step.stage, task.step.options);
+  return guarded(task.step.stage, task.docs, () => stage.encode(task.docs, task.step.options, state));
+}
+
+type Runs = { [K in Task['kind']]: (task: Extract<Task, { kind: K }>) => Promise<unknown> };
+
+export const TASKS: Runs = { documents: runDocuments, keys: runKeys, counts: runCounts, tokens: runTokens };
