@@ -10,7 +10,7 @@ function sluice(args: string[], cwd = repoRoot): { status: number | null; stdout
 }
 
 test('--help works for every command', () => {
-  for (const cmd of [[], ['run'], ['stages'], ['inspect'], ['sample-corpus'], ['train'], ['sample'], ['eval']]) {
+  for (const cmd of [[], ['run'], ['stages'], ['inspect'], ['sample-corpus'], ['train'], ['generate'], ['eval']]) {
     const r = sluice([...cmd, '--help']);
     assert.equal(r.status, 0, cmd.join(' '));
     assert.match(r.stdout, /Options:/);
@@ -60,4 +60,22 @@ test('sluice stages lists every stage with option types and defaults', () => {
   assert.match(r.stdout, /^normalize \(document\): /m);
   assert.match(r.stdout, /^  minChars: integer >= 0 = 1/m);
   assert.match(r.stdout, /^passthrough \(document\): /m);
+});
+
+test('the data commands never load TensorFlow.js; the trainer commands do', () => {
+  const dir = tmp();
+  const hook = join(dir, 'watch.cjs');
+  // Logs every require of a TensorFlow.js package (the union package loads tfjs-core and its backends through require).
+  writeFileSync(hook, "const M = require('module'); const load = M._load; M._load = function (r, ...a) { if (r.startsWith('@tensorflow/')) process.stderr.write('LOADED ' + r + '\\n'); return load.call(this, r, ...a); };\n");
+  const loads = (args: string[]) => spawnSync(process.execPath, ['--require', hook, cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' }).stderr.split('\n').filter((l) => l.startsWith('LOADED'));
+  for (const cmd of [['stages'], ['run', '--help'], ['inspect', '--help'], ['--help']]) assert.deepEqual(loads(cmd), [], cmd.join(' '));
+  assert.ok(loads(['train', '--help']).length > 0, 'the watch sees TensorFlow.js when the trainer loads it');
+});
+
+test('an error thrown as a non-Error value is printed as itself, not as undefined', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'p.mjs'), "throw 'this definition is broken';\n");
+  const r = sluice(['run', 'p.mjs'], dir);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'sluice: p.mjs: the definition could not be loaded: this definition is broken\n');
 });

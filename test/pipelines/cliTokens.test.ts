@@ -31,7 +31,8 @@ test('a pipeline ending in bpe-train and encode; inspect --verify on its shards'
     name: 'tok',
     input: { paths: [join(repoRoot, 'data', 'sample', 'brown')] },
     // Ids contain the input's absolute path here, so the split differs per checkout: 5% keeps both sides non-empty.
-    steps: [{ stage: 'normalize' }, { stage: 'bpe-train', vocabSize: 500, validationFraction: 0.05 }, { stage: 'encode', validationFraction: 0.05 }],
+    validationFraction: 0.05,
+    steps: [{ stage: 'normalize' }, { stage: 'bpe-train', vocabSize: 500 }, { stage: 'encode' }],
   };
   writeFileSync(join(dir, 'p.json'), JSON.stringify(def));
   const run = sluice(['run', 'p.json', '--out', 'out', '--quiet'], dir);

@@ -49,7 +49,7 @@ test('--from-stage refuses upstream output made with other options, corrupt, or 
   await assert.rejects(runDef(changed, { out, cwd: dir, fromStage: 'passthrough' }), {
     message:
       '--from-stage passthrough: cannot reuse upstream output: 01-normalize was made with different options (minChars 1 -> 5).\n' +
-      'Rerun from that step (--from-stage 01-normalize), or run without --from-stage to resume where the last run stopped.',
+      'Rerun from that step (--from-stage normalize), or run without --from-stage to resume where the last run stopped.',
   });
   const part = join(out, '01-normalize', 'part-00001.parquet');
   const bytes = readFileSync(part);

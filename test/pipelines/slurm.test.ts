@@ -1,24 +1,17 @@
-// Runs against a real one-node Slurm (`make slurm-up`, started here when it is not running; skipped, saying why,
-// where it cannot be started).
+// Runs against a real Slurm: where one answers (`sinfo` shows an idle node) it runs, elsewhere it is skipped with the
+// reason. `make test` never starts or installs one; `make test-slurm` starts a one-node cluster (as root) and runs
+// this file with SLUICE_REQUIRE_SLURM=1, so that there a missing cluster is a failure, not a skip.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliPath, repoRoot, tmp, treeDigest } from '../helpers.js';
 
-const answering = () => spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' }).stdout?.includes('idle') ?? false;
-let startedHere = false;
-let why = '';
-if (!answering()) {
-  const up = spawnSync('bash', [join(repoRoot, '.ci', 'slurm-up.sh')], { encoding: 'utf8' });
-  if (up.status === 0 && answering()) startedHere = true;
-  else why = `Slurm could not be started here (${(up.stderr || up.stdout || '').trim().split('\n').pop()}); run make slurm-up as root to see why`;
-}
-after(() => {
-  if (startedHere) spawnSync('bash', [join(repoRoot, '.ci', 'slurm-down.sh')]);
-});
+const answering = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' }).stdout?.includes('idle') ?? false;
+const why = answering ? '' : 'no Slurm cluster answers here (sinfo shows no idle node); `make test-slurm` starts a one-node one (as root) and runs this test';
+if (!answering && process.env.SLUICE_REQUIRE_SLURM) throw new Error(`SLUICE_REQUIRE_SLURM is set but ${why}`);
 
 function sluice(args: string[], cwd = repoRoot) {
   return spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8' });

@@ -24,7 +24,10 @@ test('unknown stage options, unknown stages and unknown top-level keys are error
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'html-strp' }] }, 'p.json'), {
     message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, normalize, passthrough, quality-scores, quality, exact-dedup, minhash-dedup, bpe-train, encode)',
   });
-  assert.throws(() => validatePipeline({ ...ok, thread: 2 }, "p.json"), { message: /^p\.json: \(definition\): unknown option "thread" \(valid: name, description, input, output, batchDocs, batchBytes, steps\)$/ });
+  assert.throws(() => validatePipeline({ ...ok, thread: 2 }, 'p.json'), {
+    message: 'p.json: unknown key "thread" (valid: name, description, input, output, batchDocs, batchBytes, validationFraction, stageModules, steps)',
+  });
+  assert.throws(() => validatePipeline({ ...ok, input: { paths: [], colour: 1 } }, 'p.json'), { message: /^p\.json: input: unknown key "colour" \(valid: format, paths, / });
   assert.throws(() => validatePipeline({ ...ok, input: { paths: 'a.jsonl' } }, 'p.json'), { message: 'p.json: input.paths: expected array, got "a.jsonl"' });
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'normalize', unicode: 'NFD' }] }, 'p.json'), {
     message: 'p.json: steps[0].unicode: expected one of "NFC"|"NFKC"|"none", got "NFD"',
@@ -37,8 +40,18 @@ test('a stage that needs an earlier one says so', () => {
   });
 });
 
-test('a global stage cannot be the first step', () => {
+test('a corpus-wide stage cannot be the first step', () => {
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'minhash-dedup' }] }, 'p.json'), {
     message: 'p.json: steps[0]: stage minhash-dedup reads its input twice: put a document step before it (e.g. normalize)',
+  });
+});
+
+test('the train/validation split is one pipeline setting: every step that splits reads it, none sets its own', () => {
+  const steps = [{ stage: 'normalize' }, { stage: 'bpe-train' }, { stage: 'encode' }];
+  const p = validatePipeline({ ...ok, validationFraction: 0.25, steps }, 'p.json');
+  assert.deepEqual(p.steps.map((s) => s.options.validationFraction), [undefined, 0.25, 0.25]);
+  assert.equal(validatePipeline({ ...ok, steps }, 'p.json').steps[2].options.validationFraction, 0.005, 'the default');
+  assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'normalize' }, { stage: 'bpe-train', validationFraction: 0.1 }, { stage: 'encode' }] }, 'p.json'), {
+    message: 'p.json: steps[1].validationFraction: a pipeline setting: set validationFraction once at the top level of the definition, so that every step that splits reads the same value',
   });
 });

@@ -11,10 +11,11 @@ const require = createRequire(import.meta.url);
 const def = {
   name: 'enc',
   input: { paths: ['data/sample/brown', 'data/sample/nlp-corpus'] },
+  validationFraction: 0.05,
   steps: [
     { stage: 'normalize' },
-    { stage: 'bpe-train', vocabSize: 600, validationFraction: 0.05 },
-    { stage: 'encode', shardTokens: 300_000, validationFraction: 0.05 },
+    { stage: 'bpe-train', vocabSize: 600 },
+    { stage: 'encode', shardTokens: 300_000 },
   ],
 };
 

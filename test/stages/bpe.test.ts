@@ -6,12 +6,12 @@ import { get_encoding } from 'tiktoken';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import { planParts } from '../../datasets/inputs.js';
 import { readPart } from '../../datasets/readPart.js';
-import { BYTE_ORDER } from '../../stages/bpe/byteLevel.js';
-import { gpt2 } from '../../stages/bpe/gpt2.js';
-import { applyMerges, applyMergesByScan } from '../../stages/bpe/merge.js';
-import { PairTable } from '../../stages/bpe/pairTable.js';
-import { patternRegex, pretokenize } from '../../stages/bpe/pattern.js';
-import { fromHuggingFace } from '../../stages/bpe/tokenizer.js';
+import { BYTE_ORDER } from '../../shards/tokenizer/byteLevel.js';
+import { gpt2 } from '../../shards/tokenizer/gpt2.js';
+import { applyMerges, applyMergesByScan } from '../../shards/tokenizer/merge.js';
+import { PairTable } from '../../shards/tokenizer/pairTable.js';
+import { patternRegex, pretokenize } from '../../shards/tokenizer/pattern.js';
+import { fromHuggingFace } from '../../shards/tokenizer/tokenizer.js';
 import { trainBpe } from '../../stages/bpe/train.js';
 import { repoRoot, tmp } from '../helpers.js';
 

@@ -15,7 +15,8 @@ const built = runDef(
   {
     name: 'train-fixture',
     input: { paths: ['data/sample/brown'] },
-    steps: [{ stage: 'normalize' }, { stage: 'bpe-train', vocabSize: 512, validationFraction: 0.05 }, { stage: 'encode', validationFraction: 0.05 }],
+    validationFraction: 0.05,
+    steps: [{ stage: 'normalize' }, { stage: 'bpe-train', vocabSize: 512 }, { stage: 'encode' }],
   },
   { out: shardsRoot, threads: 1, cwd: repoRoot, quiet: true },
 );
@@ -95,8 +96,8 @@ test('sluice train: the loss falls, a SIGKILLed run resumes with exactly the uni
   assert.match(again.stderr, /already holds checkpoints \(step-00000024\): pass --resume/);
 
   // Seeded sampling is reproducible; eval reproduces the last evaluation.
-  const s1 = sluice(['sample', a, '--prompt', 'The jury', '--max-tokens', '12', '--seed', '5']);
-  const s2 = sluice(['sample', join(a, 'checkpoints', 'step-00000024'), '--prompt', 'The jury', '--max-tokens', '12', '--seed', '5']);
+  const s1 = sluice(['generate', a, '--prompt', 'The jury', '--max-tokens', '12', '--seed', '5']);
+  const s2 = sluice(['generate', join(a, 'checkpoints', 'step-00000024'), '--prompt', 'The jury', '--max-tokens', '12', '--seed', '5']);
   assert.equal(s1.status, 0, s1.stderr);
   assert.match(s1.stdout, /^The jury/);
   assert.equal(s1.stdout, s2.stdout);
@@ -106,13 +107,15 @@ test('sluice train: the loss falls, a SIGKILLed run resumes with exactly the uni
   assert.match(ev.stdout, new RegExp(`validation loss ${last.valLoss.toFixed(4)}`));
 });
 
-test('sluice train refuses bad configs before training, naming the key', () => {
-  const r = sluice(['train', '--shards', shards, '--d-model', '30', '--n-heads', '4', '--out', tmp()]);
+test('sluice train refuses bad configs before training, naming the key', async () => {
+  await built;
+  // A run folder finds its shards by name (the encode step's), as a shards folder does.
+  const r = sluice(['train', '--shards', shardsRoot, '--d-model', '30', '--n-heads', '4', '--out', tmp()]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /dModel 30 is not divisible by nHeads 4/);
   const big = sluice(['train', '--shards', shards, '--d-model', '1024', '--n-layers', '24', '--n-heads', '16', '--context-length', '1024', '--batch-size', '64', '--out', tmp()]);
   assert.equal(big.status, 1);
   assert.match(big.stderr, /GiB of tensor memory per micro-batch .* the wasm backend's heap is capped at 4 GiB.*lower batchSize and raise gradAccum/);
   const missing = sluice(['train', '--shards', join(shardsRoot, 'nope'), '--out', tmp()]);
-  assert.match(missing.stderr, /nope\/manifest\.json is missing/);
+  assert.match(missing.stderr, /nope: no token shards here: expected a shards folder \(with manifest\.json\) or a pipeline run folder/);
 });
