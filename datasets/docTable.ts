@@ -1,33 +1,43 @@
-// The document table: Parquet part files holding documents (and rejected documents) between stages.
+// The document table: Parquet part files holding documents (and rejected documents) between stages. Written with
+// hyparquet-writer (row groups of at most ROW_GROUP_ROWS rows or ROW_GROUP_BYTES of text, Brotli through native
+// zlib, streamed to a temporary file), read with hyparquet; pyarrow, polars and DuckDB read them too (a test).
 import { rename, stat } from 'node:fs/promises';
-import parquet from 'parquetjs-lite';
 import { basename, dirname } from 'node:path';
-import { sha256File, tempPath } from './atomicFile.js';
+import { brotliCompressSync, constants } from 'node:zlib';
+/** The writer's own schema type (it pins its own hyparquet). */
+type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][number];
+import { ParquetWriter } from 'hyparquet-writer';
+import { sha256File, tempPath, writingTo } from './atomicFile.js';
 import { UserError } from './errors.js';
 import { utf8Bytes, type Doc, type Meta, type RejectedDoc } from './doc.js';
-import { PARQUET_TEXT_CODEC } from './parquetCodecs.js';
-import { rowCount } from './parquet.js';
-
-const text = { type: 'UTF8', compression: PARQUET_TEXT_CODEC, statistics: false } as const;
-const DOC_FIELDS = {
-  id: { type: 'UTF8', statistics: false },
-  source: { type: 'UTF8', statistics: false },
-  text,
-  meta: { ...text },
-} as const;
-
-/** Kept documents: id, source, text, meta (a JSON object of annotations). */
-export const DOC_SCHEMA = new parquet.ParquetSchema(DOC_FIELDS);
-/** Rejected documents add the stage, the reason, and the raw bytes of unreadable input records. */
-export const REJECTED_SCHEMA = new parquet.ParquetSchema({
-  ...DOC_FIELDS,
-  stage: { type: 'UTF8' },
-  reason: { type: 'UTF8' },
-  raw: { type: 'BYTE_ARRAY', optional: true, compression: PARQUET_TEXT_CODEC, statistics: false },
-});
+import { FileWriter } from './fileWriter.js';
+import { columnsOf, keyValueOf, openParquet, readRowGroup, readRowGroups, rowCountOf, type ParquetColumn, type ParquetFile } from './parquetFile.js';
 
 const ROW_GROUP_ROWS = 2000;
+/** A row group is cut once its text reaches this, so a run of huge documents never buffers more than ~32 MB. */
 const ROW_GROUP_BYTES = 32 << 20;
+const BROTLI_QUALITY = 1;
+
+const text = (name: string): SchemaElement => ({ name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' });
+const DOC_COLUMNS = ['id', 'source', 'text', 'meta'] as const;
+const REJECTED_COLUMNS = [...DOC_COLUMNS, 'stage', 'reason'] as const;
+
+/** Kept documents: id, source, text, meta (a JSON object of annotations). */
+const DOC_SCHEMA: SchemaElement[] = [{ name: 'root', num_children: DOC_COLUMNS.length }, ...DOC_COLUMNS.map(text)];
+/** Rejected documents add the stage, the reason, and the raw bytes of unreadable input records. */
+const REJECTED_SCHEMA: SchemaElement[] = [
+  { name: 'root', num_children: REJECTED_COLUMNS.length + 1 },
+  ...REJECTED_COLUMNS.map(text),
+  { name: 'raw', type: 'BYTE_ARRAY', repetition_type: 'OPTIONAL' },
+];
+/** Short repeated values (file names, stage names, reasons) pay for a dictionary; texts and ids do not. */
+const PLAIN = new Set(['id', 'text', 'meta', 'raw']);
+
+const compressors = {
+  // Quality 1 compresses text better than snappy at about its speed; every Parquet reader has Brotli.
+  BROTLI: (input: Uint8Array): Uint8Array =>
+    brotliCompressSync(input, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: input.length } }),
+};
 
 export interface WrittenFile {
   file: string;
@@ -38,8 +48,10 @@ export interface WrittenFile {
 
 /** Streams rows into a Parquet file under a temporary name; `finish()` renames it into place. */
 export class DocTableWriter {
-  private writer?: InstanceType<typeof parquet.ParquetWriter>;
+  private out?: { file: FileWriter; parquet: ParquetWriter };
   private rows = 0;
+  private group: Record<string, unknown[]> = {};
+  private groupRows = 0;
   private groupBytes = 0;
 
   constructor(
@@ -47,40 +59,66 @@ export class DocTableWriter {
     private readonly rejected: boolean,
   ) {}
 
-  private async open(): Promise<InstanceType<typeof parquet.ParquetWriter>> {
-    if (!this.writer) {
-      this.writer = await parquet.ParquetWriter.openFile(this.rejected ? REJECTED_SCHEMA : DOC_SCHEMA, tempPath(this.path));
-      this.writer.setRowGroupSize(ROW_GROUP_ROWS);
-      this.writer.setMetadata('sluice.table', this.rejected ? 'rejected-documents' : 'documents');
+  private columns(): readonly string[] {
+    return this.rejected ? [...REJECTED_COLUMNS, 'raw'] : DOC_COLUMNS;
+  }
+
+  private async open(): Promise<{ file: FileWriter; parquet: ParquetWriter }> {
+    if (!this.out) {
+      const file = await writingTo(this.path, () => FileWriter.open(tempPath(this.path)));
+      const kvMetadata = [{ key: 'sluice.table', value: this.rejected ? 'rejected-documents' : 'documents' }];
+      const parquet = new ParquetWriter({ writer: file, schema: this.rejected ? REJECTED_SCHEMA : DOC_SCHEMA, codec: 'BROTLI', compressors, statistics: false, kvMetadata, createdBy: 'sluice' });
+      this.out = { file, parquet };
+      this.group = Object.fromEntries(this.columns().map((c) => [c, []]));
     }
-    return this.writer;
+    return this.out;
   }
 
   async write(doc: Doc | RejectedDoc): Promise<void> {
-    const w = await this.open();
+    await this.open();
     const size = utf8Bytes(doc.text) + (('raw' in doc && doc.raw?.length) || 0);
-    // Cut row groups by size too, so a run of huge documents never buffers more than ~32 MB.
-    const internal = w as unknown as { rowBuffer: { rowCount?: number } };
-    if (this.groupBytes + size > ROW_GROUP_BYTES) w.setRowGroupSize((internal.rowBuffer.rowCount ?? 0) + 1);
-    const row: Record<string, unknown> = { id: doc.id, source: doc.source, text: doc.text, meta: JSON.stringify(doc.meta) };
+    if (this.groupRows > 0 && this.groupBytes + size > ROW_GROUP_BYTES) await this.flushGroup();
+    const g = this.group;
+    g.id.push(doc.id);
+    g.source.push(doc.source);
+    g.text.push(doc.text);
+    g.meta.push(JSON.stringify(doc.meta));
     if (this.rejected) {
       const r = doc as RejectedDoc;
-      row.stage = r.stage;
-      row.reason = r.reason;
-      if (r.raw) row.raw = Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength);
+      g.stage.push(r.stage);
+      g.reason.push(r.reason);
+      g.raw.push(r.raw ? new Uint8Array(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength) : null);
     }
-    await w.appendRow(row);
     this.rows += 1;
-    this.groupBytes = (internal.rowBuffer.rowCount ?? 0) === 0 ? 0 : this.groupBytes + size;
-    w.setRowGroupSize(ROW_GROUP_ROWS);
+    this.groupRows += 1;
+    this.groupBytes += size;
+    if (this.groupRows >= ROW_GROUP_ROWS || this.groupBytes >= ROW_GROUP_BYTES) await this.flushGroup();
+  }
+
+  private async flushGroup(): Promise<void> {
+    if (this.groupRows === 0) return;
+    const { parquet, file } = await this.open();
+    const columnData = this.columns().map((name) => ({ name, data: this.group[name], offsetIndex: false, ...(PLAIN.has(name) ? { encoding: 'PLAIN' as const } : {}) }));
+    const n = this.groupRows;
+    this.group = Object.fromEntries(this.columns().map((c) => [c, []]));
+    this.groupRows = 0;
+    this.groupBytes = 0;
+    await writingTo(this.path, async () => {
+      await parquet.write({ columnData, rowGroupSize: n });
+      await file.flushed();
+    });
   }
 
   /** Closes and renames the file into place; null when nothing was written (no empty files for rejects). */
   async finish(alwaysWrite: boolean): Promise<WrittenFile | null> {
-    if (!this.writer && !alwaysWrite) return null;
-    const w = await this.open();
-    await w.close();
-    await rename(tempPath(this.path), this.path);
+    if (!this.out && !alwaysWrite) return null;
+    const { parquet, file } = await this.open();
+    await this.flushGroup();
+    await writingTo(this.path, async () => {
+      await parquet.finish();
+      await file.close();
+      await rename(tempPath(this.path), this.path);
+    });
     const bytes = (await stat(this.path)).size;
     return { file: this.path, rows: this.rows, bytes, sha256: await sha256File(this.path) };
   }
@@ -91,58 +129,75 @@ function parseMeta(json: unknown): Meta {
   return JSON.parse(json) as Meta;
 }
 
-/** Reads the documents of a part file in order. */
+/** Reads the documents of a part file in order, one row group at a time. */
 export async function* readDocTable(path: string): AsyncGenerator<Doc> {
-  // A part file that cannot be read names itself and the step to rerun (its folder, e.g. 03-lang-detect).
+  // A part file that cannot be read names itself and the step to rerun (the stage of its folder).
   const fail = (e: unknown, row: number): UserError =>
-    new UserError(`${path}: unreadable at row ${row} (${(e as Error).message}); rerun the step that wrote it: sluice run <pipeline> --from-stage ${basename(dirname(path))}`);
-  let reader;
+    new UserError(`${path}: unreadable at row ${row} (${e instanceof Error ? e.message : String(e)}); rerun the step that wrote it: sluice run <pipeline> --from-stage ${basename(dirname(path)).replace(/^\d+-/, '')}`);
+  let f: ParquetFile;
   try {
-    reader = await parquet.ParquetReader.openFile(path);
+    f = await openParquet(path);
   } catch (e) {
     throw fail(e, 0);
   }
   try {
-    const cursor = reader.getCursor(['id', 'source', 'text', 'meta']);
-    for (let i = 0; ; i++) {
-      let row;
+    let row = 0;
+    for (let g = 0; g < f.metadata.row_groups.length; g++) {
+      let group;
       try {
-        row = await cursor.next();
+        group = await readRowGroup(f, g, ['id', 'source', 'text', 'meta']);
       } catch (e) {
-        throw fail(e, i);
+        throw fail(e, row);
       }
-      if (!row) break;
-      yield { id: String(row.id), source: String(row.source), text: String(row.text ?? ''), meta: parseMeta(row.meta) };
+      for (const r of group.rows) {
+        row++;
+        yield { id: String(r.id), source: String(r.source), text: String(r.text ?? ''), meta: parseMeta(r.meta) };
+      }
     }
   } finally {
-    await reader.close();
+    await f.close();
   }
+}
+
+/** The id column of a part file, in order (the other columns are not read). */
+export async function* readIds(path: string): AsyncGenerator<string> {
+  const f = await openParquet(path);
+  try {
+    for await (const g of readRowGroups(f, ['id'])) for (const r of g.rows) yield String(r.id);
+  } finally {
+    await f.close();
+  }
+}
+
+/** Binary columns as Buffers (what callers print and compare). */
+function withBuffers(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(row)) if (v instanceof Uint8Array && !Buffer.isBuffer(v)) row[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return row;
 }
 
 /** The first `limit` rows of any Parquet file, every column (for inspect, benchmarks and tests). */
 export async function readRows(path: string, limit = Infinity): Promise<Record<string, unknown>[]> {
-  const reader = await parquet.ParquetReader.openFile(path);
+  const f = await openParquet(path);
   try {
-    const cursor = reader.getCursor();
     const rows: Record<string, unknown>[] = [];
-    while (rows.length < limit) {
-      const row = await cursor.next();
-      if (!row) break;
-      rows.push(row);
+    for await (const group of readRowGroups(f)) {
+      for (const r of group.rows) {
+        if (rows.length >= limit) return rows;
+        rows.push(withBuffers(r));
+      }
     }
     return rows;
   } finally {
-    await reader.close();
+    await f.close();
   }
 }
 
 /** Schema, row count and file metadata of any Parquet file, for `sluice inspect`. */
-export async function describeParquet(path: string): Promise<{ columns: { name: string; type: string }[]; rows: number; metadata: Record<string, string> }> {
-  const reader = await parquet.ParquetReader.openFile(path);
+export async function describeParquet(path: string): Promise<{ columns: ParquetColumn[]; rows: number; metadata: Record<string, string> }> {
+  const f = await openParquet(path);
   try {
-    const columns = reader.getSchema().fieldList.map((f) => ({ name: f.name, type: f.originalType ?? f.primitiveType }));
-    return { columns, rows: rowCount(reader), metadata: reader.getMetadata() };
+    return { columns: columnsOf(f), rows: rowCountOf(f), metadata: keyValueOf(f) };
   } finally {
-    await reader.close();
+    await f.close();
   }
 }

@@ -11,7 +11,7 @@ import { findShards } from '../shards/locate.js';
 import { SHARD_MANIFEST_FORMAT } from '../shards/manifest.js';
 
 function short(v: unknown, max = 160): string {
-  let s = Buffer.isBuffer(v) ? `<${v.length} bytes>` : typeof v === 'string' ? v : JSON.stringify(v);
+  let s = Buffer.isBuffer(v) ? `<${v.length} bytes>` : typeof v === 'string' ? v : typeof v === 'bigint' ? v.toString() : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
   s = (s ?? 'null').replace(/\s+/g, ' ');
   return s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s;
 }

@@ -3,15 +3,14 @@
 // with the step's fingerprint and checksums, so a killed run resumes at the phase and part it reached.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import parquet from 'parquetjs-lite';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../../datasets/atomicFile.js';
 import { emptyCounters, mergeCounters, stripCpu } from '../../datasets/counters.js';
 import { utf8Bytes } from '../../datasets/doc.js';
-import { DocTableWriter, readDocTable } from '../../datasets/docTable.js';
+import { DocTableWriter, readDocTable, readIds } from '../../datasets/docTable.js';
 import type { DedupStage, KeyColumns } from '../../stages/stage.js';
 import { batchesOf, inOrder } from '../batches.js';
 import { hashJson } from '../fingerprint.js';
-import { checkFile, partName, partRecordPath, readJson, relEntry, type FileEntry, type PartEntry, type PartRecord } from '../manifest.js';
+import { checkFile, fileEntry, partName, partRecordPath, readJson, relEntry, type FileEntry, type PartEntry, type PartRecord } from '../manifest.js';
 import type { StepPlan, StepSource } from '../plan.js';
 import { Progress } from '../progress.js';
 import type { KeysTask } from '../protocol.js';
@@ -20,7 +19,7 @@ import { stateFor } from '../tasks.js';
 import { clusterKeys, type ClusterResult, type KeyPart } from './keyClusters.js';
 import { concatKeys, encodeKeys } from './keysFile.js';
 import { corpusWideRunner } from './corpusWide.js';
-import { IN_FLIGHT_PER_THREAD, type RunContext } from './runner.js';
+import { inFlightOf, type RunContext } from './runner.js';
 
 const KEYS_DIR = 'keys';
 const CLUSTERS_RECORD = 'clusters.json';
@@ -46,7 +45,7 @@ async function mapPart(ctx: RunContext, step: StepPlan, source: StepSource, entr
   const results: KeyColumns[] = [];
   await inOrder(
     batchesOf(readDocTable(join(source.step.path, entry.output.file)), ctx.pipeline),
-    ctx.threads * IN_FLIGHT_PER_THREAD,
+    inFlightOf(ctx),
     (b) => {
       progress.add(b.docs.length, b.bytes);
       return pool.run({ kind: 'keys', step: spec, docs: b.docs } satisfies KeysTask) as Promise<KeyColumns>;
@@ -126,14 +125,11 @@ async function rootIds(source: StepSource, roots: Set<number>): Promise<Map<numb
   for (const entry of source.manifest.parts) {
     const rows = entry.output.rows;
     if ([...roots].some((g) => g >= base && g < base + rows)) {
-      const reader = await parquet.ParquetReader.openFile(join(source.step.path, entry.output.file));
-      const cursor = reader.getCursor(['id']);
-      for (let i = base; ; i++) {
-        const row = await cursor.next();
-        if (!row) break;
-        if (roots.has(i)) ids.set(i, String(row.id));
+      let i = base;
+      for await (const id of readIds(join(source.step.path, entry.output.file))) {
+        if (roots.has(i)) ids.set(i, id);
+        i++;
       }
-      await reader.close();
     }
     base += rows;
   }
@@ -206,5 +202,11 @@ export const dedupRunner = corpusWideRunner('dedup', { recordDirs: [KEYS_DIR], r
   const totals = emptyCounters();
   for (const r of records) mergeCounters(totals, { ...r.counters, cpuMs: 0 });
   const found = { clusters: record.clusters, duplicates: record.duplicates, candidatePairs: record.candidatePairs };
-  return { parts: partEntries(records), totals: stripCpu(totals), reduce: found };
+  const files = [
+    ...keyParts.map(({ file, rows, bytes, sha256 }) => ({ file, rows, bytes, sha256 })),
+    ...(await Promise.all(keyParts.map((k) => fileEntry(step.path, join(KEYS_DIR, `${partName(k.part)}.json`))))),
+    { file: record.file, rows: record.rows, bytes: record.bytes, sha256: record.sha256 },
+    await fileEntry(step.path, CLUSTERS_RECORD),
+  ];
+  return { parts: partEntries(records), totals: stripCpu(totals), reduce: found, files };
 });
