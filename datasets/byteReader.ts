@@ -1,4 +1,13 @@
-// Pull-style reads (a line, exactly N bytes) over a chunk stream, for record formats such as WARC.
+// Pull-style reads (a line, exactly N bytes) over a chunk stream, for record formats such as WARC. The stream may
+// hold gaps (a corrupt gzip member): a read that reaches one throws it as a GapError, and reading can go on after it.
+import type { GzipError } from './byteSource.js';
+
+/** A read reached a gap in the stream: the bytes before it are incomplete; `skipGap()` drops them and goes on. */
+export class GapError extends Error {
+  constructor(readonly gap: GzipError) {
+    super(gap.message);
+  }
+}
 
 export class ByteReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -7,7 +16,14 @@ export class ByteReader {
   /** Absolute offset of the next unread byte. */
   offset = 0;
 
-  constructor(private readonly chunks: AsyncIterator<Buffer>) {}
+  constructor(private readonly chunks: AsyncIterator<Buffer | GzipError>) {}
+
+  /** After a GapError: drops the unread bytes from before the gap; reading continues after it. */
+  skipGap(): void {
+    this.offset += this.buf.length - this.pos;
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+  }
 
   private async fill(): Promise<boolean> {
     if (this.done) return false;
@@ -16,6 +32,7 @@ export class ByteReader {
       this.done = true;
       return false;
     }
+    if (!Buffer.isBuffer(next.value)) throw new GapError(next.value);
     this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), next.value]) : next.value;
     this.pos = 0;
     return true;

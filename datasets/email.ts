@@ -1,7 +1,7 @@
 // Raw email files (RFC 822 / MIME): headers removed, body parts decoded into one document per file.
 import { readFile } from 'node:fs/promises';
 import type { ReadItem } from './doc.js';
-import { decodeHeaderWords, joinParts, parseEntity, textParts } from './mime.js';
+import { MAX_DEPTH, decodeHeaderWords, joinParts, parseEntity, textParts } from './mime.js';
 import { wholeFileProblem, type InputFile, type ReaderOptions } from './readerTypes.js';
 
 export async function* readEmail(file: InputFile, opts: ReaderOptions): AsyncGenerator<ReadItem> {
@@ -18,9 +18,13 @@ export async function* readEmail(file: InputFile, opts: ReaderOptions): AsyncGen
     yield { kind: 'bad', bad: { source, location: 'file', reason: 'not-an-email', message, raw: Buffer.from(raw.slice(0, 1 << 20), 'latin1') } };
     return;
   }
-  const parts = textParts(entity);
+  const dropped = { tooDeep: 0 };
+  const parts = textParts(entity, 0, dropped);
   if (parts.length === 0) {
-    yield { kind: 'skip', reason: 'no-text-part' };
+    if (dropped.tooDeep > 0) {
+      const message = `every text part is nested deeper than ${MAX_DEPTH} MIME levels (${dropped.tooDeep} left out); a hostile or broken message`;
+      yield { kind: 'bad', bad: { source, location: 'file', reason: 'mime-too-deep', message, raw: Buffer.from(raw.slice(0, 1 << 20), 'latin1') } };
+    } else yield { kind: 'skip', reason: 'no-text-part' };
     return;
   }
   const { text, html } = joinParts(parts);
@@ -36,6 +40,7 @@ export async function* readEmail(file: InputFile, opts: ReaderOptions): AsyncGen
         subject: subject === undefined ? null : decodeHeaderWords(subject),
         date: entity.headers.get('date') ?? null,
         messageId: entity.headers.get('message-id') ?? null,
+        ...(dropped.tooDeep > 0 ? { mimePartsTooDeep: dropped.tooDeep } : {}),
       },
     },
   };

@@ -25,17 +25,34 @@ export function parseHeaderLines(lines: string[]): Map<string, string> {
   return headers;
 }
 
-function dechunk(body: Buffer): Buffer {
+/**
+ * Undoes chunked transfer encoding. A body that does not start with a chunk size is taken as already decoded (some
+ * crawlers keep the header after decoding); framing that breaks off later (a size past the end, a chunk not
+ * followed by CRLF) is an error, never chunk headers in the text.
+ */
+export function dechunk(body: Buffer): Buffer {
   const out: Buffer[] = [];
   let pos = 0;
   while (pos < body.length) {
     const nl = body.indexOf('\r\n', pos);
-    if (nl === -1) break;
-    const size = parseInt(body.subarray(pos, nl).toString('latin1').split(';')[0], 16);
-    if (!Number.isFinite(size)) throw new Error('bad chunk size');
-    if (size === 0) break;
-    out.push(body.subarray(nl + 2, nl + 2 + size));
-    pos = nl + 2 + size + 2;
+    const sizeText = (nl === -1 ? '' : body.subarray(pos, nl).toString('latin1')).split(';')[0].trim();
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) {
+      if (pos === 0) return body;
+      throw new Error(`chunked encoding: no chunk size at payload byte ${pos} (${JSON.stringify(body.subarray(pos, pos + 20).toString('latin1'))})`);
+    }
+    const size = parseInt(sizeText, 16);
+    if (size === 0) return Buffer.concat(out);
+    const end = nl + 2 + size;
+    if (end > body.length) throw new Error(`chunked encoding: a chunk of ${size} bytes at payload byte ${pos} runs past the end (${body.length - nl - 2} bytes left)`);
+    if (body[end] !== 0x0d || body[end + 1] !== 0x0a) {
+      if (end === body.length) {
+        out.push(body.subarray(nl + 2, end));
+        break; // the last chunk without its CRLF and terminator: cut short, but what is there is whole
+      }
+      throw new Error(`chunked encoding: the chunk at payload byte ${pos} is not ${size} bytes long (no CRLF after it)`);
+    }
+    out.push(body.subarray(nl + 2, end));
+    pos = end + 2;
   }
   return Buffer.concat(out);
 }

@@ -115,9 +115,12 @@ async function splitAtLines(path: string, size: number, partBytes: number): Prom
   return ranges;
 }
 
-/** Plans the parts of an input. Deterministic: the same files and options give the same parts. */
-export async function planParts(spec: InputSpec, cwd: string): Promise<Part[]> {
-  const files = await expandPaths(spec.paths, cwd);
+/**
+ * Plans the parts of an input. Deterministic: the same files and options give the same parts. Files under
+ * `exclude` (the run's own output folder, when the input folder holds it) are never input.
+ */
+export async function planParts(spec: InputSpec, cwd: string, exclude?: string): Promise<Part[]> {
+  const files = (await expandPaths(spec.paths, cwd)).filter((f) => !exclude || !f.startsWith(exclude + sep));
   const parts: Part[] = [];
   let group: Part | undefined;
   const push = (format: Format, f: InputFile[]): void => {

@@ -2,7 +2,8 @@
 import { isUtf8 } from 'node:buffer';
 import { GzipError, readBytes } from './byteSource.js';
 import type { Meta, MetaValue, ReadItem } from './doc.js';
-import { splitLines } from './lines.js';
+import { splitLines, type Line } from './lines.js';
+import { HUGE_TEXT_BYTES, collectGarbage } from './memory.js';
 import { preview, rawSample, type InputFile, type ReaderOptions } from './readerTypes.js';
 
 function toMeta(value: unknown): MetaValue {
@@ -33,18 +34,21 @@ export async function* readJsonl(file: InputFile, opts: ReaderOptions): AsyncGen
         yield bad('too-large', `record of ${line.length} bytes is over maxDocBytes (${opts.maxDocBytes}); raise input.maxDocBytes to read it`);
         continue;
       }
+      // A UTF-8 byte order mark at the start of the file (as some editors and Windows tools write) is not data.
+      if (line.number === 1 && line.offset === 0 && line.bytes[0] === 0xef && line.bytes[1] === 0xbb && line.bytes[2] === 0xbf) line.bytes = line.bytes.subarray(3);
       if (line.bytes.length === 0 || (line.bytes.length < 64 && line.bytes.toString('latin1').trim() === '')) continue;
       if (!isUtf8(line.bytes)) {
         yield bad('invalid-utf8', `invalid UTF-8 at byte ${firstInvalidUtf8(line.bytes)} of the line`);
         continue;
       }
-      let record: unknown;
-      try {
-        record = JSON.parse(line.bytes.toString('utf8'));
-      } catch (e) {
-        yield bad('invalid-json', `malformed JSON (${(e as Error).message}): ${preview(line.bytes)}`);
+      const huge = line.bytes.length >= HUGE_TEXT_BYTES;
+      const parsed = parseLine(line);
+      if (huge) collectGarbage(); // the line's bytes and JSON text are dead now
+      if (parsed.error !== undefined) {
+        yield bad('invalid-json', `malformed JSON (${parsed.error}): ${preview(line.bytes)}`);
         continue;
       }
+      const record = parsed.value;
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
         yield bad('not-an-object', `expected a JSON object, got ${preview(line.bytes)}`);
         continue;
@@ -74,6 +78,17 @@ export async function* readJsonl(file: InputFile, opts: ReaderOptions): AsyncGen
   }
   if (!sawLine && !file.range) {
     yield { kind: 'bad', bad: { source, location: 'line 1', reason: 'empty-file', message: 'the file is empty' } };
+  }
+}
+
+/** Parses a line; a huge line's bytes and JSON text are let go before the document moves on (only its head is kept). */
+function parseLine(line: Line): { value?: unknown; error?: string } {
+  const json = line.bytes.toString('utf8');
+  if (line.bytes.length > 1 << 20) line.bytes = Buffer.from(line.bytes.subarray(0, 1 << 20));
+  try {
+    return { value: JSON.parse(json) };
+  } catch (e) {
+    return { error: (e as Error).message };
   }
 }
 

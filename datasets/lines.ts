@@ -1,4 +1,5 @@
 // Splits a byte stream into lines without copying, tracking line numbers and byte offsets.
+import { HUGE_TEXT_BYTES, collectGarbage } from './memory.js';
 
 export interface Line {
   /** 1-based line number in the file. */
@@ -46,6 +47,10 @@ export async function* splitLines(
   };
   const finish = (): Line => {
     const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+    if (pendingBytes >= HUGE_TEXT_BYTES) {
+      pending = [];
+      collectGarbage(); // the pieces of a huge line, now copied into one buffer
+    }
     const length = pendingBytes + overflow;
     const line: Line = { number, offset, bytes: overflow ? bytes : trimCr(bytes), tooLong: overflow > 0, length };
     offset += length + 1;
@@ -61,8 +66,8 @@ export async function* splitLines(
     while (pos < chunk.length) {
       const nl = chunk.indexOf(NL, pos);
       if (nl === -1) {
-        // Copy the tail: the chunk buffer may be reused by the stream.
-        take(Buffer.from(chunk.subarray(pos)));
+        // File and gunzip streams hand out a fresh buffer per chunk (never reused): keep a view, not a copy.
+        take(chunk.subarray(pos));
         break;
       }
       if (pending.length === 0 && overflow === 0 && nl - pos <= max) {

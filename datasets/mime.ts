@@ -14,7 +14,8 @@ export interface TextPart {
   text: string;
 }
 
-const MAX_DEPTH = 32;
+/** MIME parts nested deeper than this are left out (and counted): real mail nests a few levels. */
+export const MAX_DEPTH = 32;
 
 /** Splits a latin1 entity into headers and body at the first blank line. */
 export function parseEntity(raw: string): MimeEntity {
@@ -40,9 +41,33 @@ export function decodeQuotedPrintable(s: string): Buffer {
   return out.subarray(0, n);
 }
 
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Base64 as mailers write it: lines of one width (76 characters, a multiple of 4). Each line is decoded on its own,
+ * so a line that lost characters garbles only itself, not everything after it; plain text after the base64 (a
+ * mailing-list footer) is kept as text, not decoded as base64.
+ */
+export function decodeBase64Body(body: string): Buffer {
+  const lines = body.split(/\r?\n/).map((l) => l.trim());
+  let end = 0;
+  while (end < lines.length && (lines[end] === '' || BASE64_LINE.test(lines[end]))) {
+    end++;
+    if (lines[end - 1].endsWith('=')) break; // padding ends the data: what follows is text
+  }
+  const coded = lines.slice(0, end).filter((l) => l !== '');
+  const footer = lines.slice(end).join('\n').trim();
+  const widths = new Map<number, number>();
+  for (const l of coded.slice(0, -1)) widths.set(l.length, (widths.get(l.length) ?? 0) + 1);
+  const width = [...widths].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  const perLine = width > 0 && width % 4 === 0;
+  const decoded = perLine ? Buffer.concat(coded.map((l) => Buffer.from(l, 'base64'))) : Buffer.from(coded.join(''), 'base64');
+  return footer ? Buffer.concat([decoded, Buffer.from(`\n\n${footer}`, 'latin1')]) : decoded;
+}
+
 function transferDecode(body: string, encoding: string | undefined): Buffer {
   const enc = (encoding ?? '').trim().toLowerCase();
-  if (enc === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (enc === 'base64') return decodeBase64Body(body);
   if (enc === 'quoted-printable') return decodeQuotedPrintable(body);
   return Buffer.from(body, 'latin1');
 }
@@ -78,9 +103,17 @@ function splitMultipart(body: string, boundary: string): string[] {
   return parts;
 }
 
+/** Parts left out, by reason, so that a reader can count them. */
+export interface DroppedParts {
+  tooDeep: number;
+}
+
 /** The readable text parts of an entity: plain text preferred among alternatives, attachments skipped. */
-export function textParts(entity: MimeEntity, depth = 0): TextPart[] {
-  if (depth > MAX_DEPTH) return [];
+export function textParts(entity: MimeEntity, depth = 0, dropped: DroppedParts = { tooDeep: 0 }): TextPart[] {
+  if (depth > MAX_DEPTH) {
+    dropped.tooDeep++;
+    return [];
+  }
   let type = mimeType(entity);
   if (!entity.headers.has('content-type')) {
     // Malformed mail with MIME parts but no top-level Content-Type: recover the boundary from the body.
@@ -99,11 +132,11 @@ export function textParts(entity: MimeEntity, depth = 0): TextPart[] {
       const plain = children.find((c) => mimeType(c) === 'text/plain');
       const html = children.find((c) => mimeType(c) === 'text/html');
       const pick = plain ?? html ?? children.find((c) => mimeType(c).startsWith('multipart/'));
-      return pick ? textParts(pick, depth + 1) : [];
+      return pick ? textParts(pick, depth + 1, dropped) : [];
     }
-    return children.flatMap((c) => textParts(c, depth + 1));
+    return children.flatMap((c) => textParts(c, depth + 1, dropped));
   }
-  if (type === 'message/rfc822') return textParts(parseEntity(entity.body), depth + 1);
+  if (type === 'message/rfc822') return textParts(parseEntity(entity.body), depth + 1, dropped);
   if (disposition.startsWith('attachment')) return [];
   if (type !== 'text/plain' && type !== 'text/html') return [];
   const bytes = transferDecode(entity.body, entity.headers.get('content-transfer-encoding'));

@@ -15,10 +15,12 @@ async function* readWhole(file: InputFile, opts: ReaderOptions, html: boolean): 
   const bytes = await readFile(file.path);
   let text: string;
   let charset = 'utf-8';
+  let guessed = false;
   if (html) {
     const decoded = decodeText(bytes, sniffHtmlCharset(bytes));
     text = decoded.text;
     charset = decoded.charset;
+    guessed = decoded.guessed;
   } else {
     if (!isUtf8(bytes)) {
       const message = 'not valid UTF-8; convert the file to UTF-8 (e.g. iconv -f LATIN1 -t UTF-8)';
@@ -28,7 +30,8 @@ async function* readWhole(file: InputFile, opts: ReaderOptions, html: boolean): 
     text = bytes.toString('utf8');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  yield { kind: 'doc', doc: { id: source, source, text, meta: { contentType: html ? 'text/html' : 'text/plain', charset } } };
+  const meta = { contentType: html ? 'text/html' : 'text/plain', charset, ...(guessed ? { charsetGuessed: true } : {}) };
+  yield { kind: 'doc', doc: { id: source, source, text, meta } };
 }
 
 export function readText(file: InputFile, opts: ReaderOptions): AsyncGenerator<ReadItem> {

@@ -88,3 +88,31 @@ test('an HTML-only mail is kept as HTML; a mail with no text part is skipped; ju
   const junk = await readOne(Buffer.from([0, 1, 2, 3, 0xff, 0xfe]));
   assert.equal(junk[0].kind === 'bad' && junk[0].bad.reason, 'not-an-email');
 });
+
+/** A mail whose text/plain body is `text`, base64 in 76-character lines, with `edit` applied to the lines. */
+function base64Mail(text: string, edit: (lines: string[]) => string[]): string {
+  const b64 = Buffer.from(text, 'utf8').toString('base64');
+  const lines = b64.match(/.{1,76}/g)!;
+  return ['From: a@b.c', 'Subject: s', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', ...edit(lines), ''].join('\r\n');
+}
+
+test('base64 with a damaged line garbles that line only; a plain-text footer after base64 stays text', async () => {
+  const text = Array.from({ length: 60 }, (_, i) => `Sentence ${i} of a long message body, with ümlauts and more words.`).join('\n');
+  const damaged = docs(await readOne(base64Mail(text, (l) => l.map((x, i) => (i === 10 ? x.slice(0, -3) : x)))));
+  const got = damaged[0].text;
+  assert.ok((got.match(/\ufffd/g) ?? []).length <= 2, 'at most the damaged line is garbled');
+  assert.ok(got.includes('Sentence 59 of a long message body'), 'everything after the damaged line decodes');
+  assert.ok(got.length > text.length - 10);
+  const footer = 'You received this message because you are subscribed to the list.\r\nTo unsubscribe, visit http://list.example/u';
+  const withFooter = docs(await readOne(base64Mail(text, (l) => [...l, footer])));
+  assert.equal(withFooter[0].text, `${text}\n\n${footer.replace('\r\n', '\n')}`);
+});
+
+test('text parts nested deeper than 32 MIME levels are counted as mime-too-deep, not dropped silently', async () => {
+  let body = 'Content-Type: text/plain\r\n\r\ndeep text\r\n';
+  for (let d = 0; d < 40; d++) body = `Content-Type: multipart/mixed; boundary="b${d}"\r\n\r\n--b${d}\r\n${body}--b${d}--\r\n`;
+  const items = await readOne(`From: a@b.c\r\nSubject: deep\r\n${body}`);
+  const bad = items.flatMap((i) => (i.kind === 'bad' ? [i.bad] : []));
+  assert.deepEqual(bad.map((b) => b.reason), ['mime-too-deep']);
+  assert.match(bad[0].message, /nested deeper than 32 MIME levels \(1 left out\)/);
+});

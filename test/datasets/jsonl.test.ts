@@ -109,3 +109,11 @@ test('a million spaces inside a document survive unchanged', async () => {
   const [d] = docs(await collect(readJsonl(file(p), opts)));
   assert.equal(d.text.length, 1_000_002);
 });
+
+test('a UTF-8 byte order mark at the start of the file is not data (as JSON readers treat it)', async () => {
+  const p = join(tmp(), 'bom.jsonl');
+  writeFileSync(p, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"text":"first"}\n{"text":"second"}\n')]));
+  const items = await collect(readJsonl(file(p), opts));
+  assert.deepEqual(docs(items).map((d) => d.text), ['first', 'second']);
+  assert.deepEqual(bads(items), []);
+});

@@ -91,3 +91,66 @@ test('a record cut short by the end of the file is truncated-warc-record', async
   assert.deepEqual(docs(items).map((x) => x.text), ['first']);
   assert.deepEqual(bads(items).map((x) => x.reason), ['truncated-warc-record']);
 });
+
+/** 40 text records, one gzip member each (as crawlers write them), and where each member starts. */
+function memberFile(n = 40): { bytes: Buffer; starts: number[] } {
+  const members = Array.from({ length: n }, (_, i) => gzipSync(response(`http://site/${i}`, 'Content-Type: text/plain', `record number ${i} `.repeat(50 + i))));
+  const starts: number[] = [];
+  let at = 0;
+  for (const m of members) {
+    starts.push(at);
+    at += m.length;
+  }
+  return { bytes: Buffer.concat(members), starts };
+}
+
+test('a corrupt gzip member in a .warc.gz costs that record only: the reader resyncs at the next member', async () => {
+  const { bytes, starts } = memberFile();
+  const bad = Buffer.from(bytes);
+  for (let k = starts[20] + 30; k < starts[20] + 60; k++) bad[k] ^= 0x5a; // scramble the deflate data of record 20
+  const p = join(tmp(), 'members.warc.gz');
+  writeFileSync(p, bad);
+  const items = await collect(readWarc(file(p), opts));
+  const d = docs(items);
+  assert.equal(d.length, 39, 'every other record is read');
+  assert.deepEqual(d.map((x) => x.id), Array.from({ length: 40 }, (_, i) => `members.warc.gz#${i}`).filter((_, i) => i !== 20), 'ids keep their record numbers');
+  assert.ok(d[20].text.startsWith('record number 21 '));
+  const b = bads(items);
+  assert.deepEqual(b.map((x) => [x.reason, x.location.replace(/ at byte \d+/, '')]), [['corrupt-gzip', 'record 20']]);
+  assert.match(b[0].message, new RegExp(`member at compressed byte ${starts[20]}: .*: this record is lost, the next member is read$`));
+});
+
+test('a gzip member whose CRC does not match is dropped, not read as garbage; a file cut inside a member ends with truncated-gzip', async () => {
+  const { bytes, starts } = memberFile();
+  const crc = Buffer.from(bytes);
+  crc[starts[6] - 8] ^= 0xff; // the CRC of member 5 sits in the 8 bytes before member 6
+  const p = join(tmp(), 'crc.warc.gz');
+  writeFileSync(p, crc);
+  const items = await collect(readWarc(file(p), opts));
+  assert.equal(docs(items).length, 39);
+  assert.deepEqual(bads(items).map((x) => [x.reason, x.location.replace(/ at byte \d+/, ''), /CRC or length mismatch/.test(x.message)]), [['corrupt-gzip', 'record 5', true]]);
+  const cut = join(tmp(), 'cut.warc.gz');
+  writeFileSync(cut, bytes.subarray(0, starts[30] + 40));
+  const c = await collect(readWarc(file(cut), opts));
+  assert.equal(docs(c).length, 30);
+  assert.deepEqual(bads(c).map((x) => [x.reason, x.location.replace(/ at byte \d+/, '')]), [['truncated-gzip', 'record 30']]);
+});
+
+test('chunked transfer encoding: a chunk size past the data is a bad record, never chunk framing in the text', async () => {
+  const dir = tmp();
+  const overrun = Buffer.from('19\r\nThe university president \r\n3e8\r\n criticized the plan.\r\n0\r\n\r\n');
+  const notChunked = Buffer.from('already decoded by the crawler');
+  const p = join(dir, 'chunks.warc');
+  writeFileSync(
+    p,
+    Buffer.concat([
+      response('http://a/', 'Content-Type: text/plain\r\nTransfer-Encoding: chunked', overrun),
+      response('http://b/', 'Content-Type: text/plain\r\nTransfer-Encoding: chunked', notChunked),
+    ]),
+  );
+  const items = await collect(readWarc(file(p), opts));
+  assert.deepEqual(docs(items).map((x) => x.text), ['already decoded by the crawler']);
+  const b = bads(items);
+  assert.deepEqual(b.map((x) => [x.reason, x.location.replace(/ at byte \d+/, '')]), [['bad-http-response', 'record 0']]);
+  assert.match(b[0].message, /chunked encoding: a chunk of 1000 bytes at payload byte 31 runs past the end \(28 bytes left\)/);
+});

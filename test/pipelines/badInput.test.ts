@@ -39,7 +39,7 @@ test('in fail mode each bad input stops the run with file:line (or record) and t
     ['c-truncated.jsonl.gz', /^c-truncated\.jsonl\.gz:\d+: c-truncated\.jsonl\.gz: truncated gzip after \d+ decompressed bytes .*; the lines before it were read \[truncated-gzip\]$/],
     ['d-empty.jsonl', /^d-empty\.jsonl:1: the file is empty \[empty-file\]$/],
     ['e-broken.warc.gz', /^e-broken\.warc\.gz \(record 1 at byte \d+\): expected a "WARC\/1\.x" line, got "not a warc record"; skipping to the next record \[broken-warc-record\]$/],
-    ['f-notext.parquet', /^f-notext\.parquet \(file\): no column "text" \(columns: body\); set input\.textField \[missing-text-column\]$/],
+    ['f-notext.parquet', /^f-notext\.parquet: no column "text" \(columns: body\); set input\.textField \[missing-text-column\]$/],
   ];
   for (const [file, re] of expect) {
     await assert.rejects(runDef(def([file]), { out: join(dir, 'out'), cwd: dir }), (e: Error) => {
