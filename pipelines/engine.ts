@@ -1,21 +1,30 @@
 // The engine: plans the run, makes the output folder ready, then hands each segment of steps to the runner of its
 // kind, in order, each reading what the previous one wrote. It knows step kinds, never a stage by name.
 import { availableParallelism } from 'node:os';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { writeJsonAtomic } from '../datasets/atomicFile.js';
+import { mkdirOrExplain, writeJsonAtomic } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
 import { peakRssBytes } from '../datasets/peakRss.js';
 import { addInput, emptyInput, manifestPath, readJson, type StageManifest } from './manifest.js';
-import { planSteps, type OnBadInput, type RunOptions, type RunPlan, type RunStats, type Source, type StepStats } from './plan.js';
+import { outDir, planSteps, type OnBadInput, type RunOptions, type RunPlan, type RunStats, type Source, type StepStats } from './plan.js';
 import type { WorkerSetup } from './protocol.js';
 import { planRange } from './reuse.js';
 import { runnerFor, segmentsOf } from './runners/index.js';
 import type { RunContext } from './runners/runner.js';
+import { lockRun } from './runLock.js';
 import { prepareStepFolder } from './stepFolder.js';
 
 export type { OnBadInput, RunOptions, RunPlan, RunStats, StepPlan, StepStats } from './plan.js';
+
+/** Every temporary file under the output folder: only a killed run leaves them, and the lock says none is running. */
+async function removeTemporaries(dir: string): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.name.includes('.tmp-')) await rm(join(dir, e.name), { force: true, recursive: true });
+    else if (e.isDirectory()) await removeTemporaries(join(dir, e.name));
+  }
+}
 
 export class Engine {
   private pool?: Piscina;
@@ -34,11 +43,17 @@ export class Engine {
     return { ...steps, ...(await planRange(steps.plans, this.opts.fromStage, this.opts.toStage)) };
   }
 
-  /** Makes the output folder ready for a run: stale temporaries removed, run.json written. */
+  /** Takes the output folder's lock (one run per folder); returns its release. */
+  private async lock(): Promise<() => Promise<void>> {
+    const out = outDir(this.opts);
+    await mkdirOrExplain(out);
+    return lockRun(out);
+  }
+
+  /** Makes the output folder ready for a run (the lock is held): temporaries of killed runs removed, run.json written. */
   private async begin(p: RunPlan): Promise<void> {
     const { out, spec, parts, plans } = p;
-    await mkdir(out, { recursive: true });
-    for (const name of await readdir(out)) if (name.includes('.tmp-')) await rm(join(out, name), { force: true });
+    await removeTemporaries(out);
     await writeJsonAtomic(join(out, 'run.json'), {
       pipeline: this.opts.pipeline.name,
       input: spec,
@@ -52,10 +67,15 @@ export class Engine {
    * tasks never clean or invalidate each other's files (with --from-stage, the steps to rerun are cleared here).
    */
   async prepareForCluster(): Promise<RunPlan> {
-    const p = await this.plan();
-    await this.begin(p);
-    for (const step of p.plans.slice(p.start, p.end + 1)) await prepareStepFolder(step, this.opts.fromStage !== undefined, runnerFor(step).layout);
-    return p;
+    const release = await this.lock();
+    try {
+      const p = await this.plan();
+      await this.begin(p);
+      for (const step of p.plans.slice(p.start, p.end + 1)) await prepareStepFolder(step, this.opts.fromStage !== undefined, runnerFor(step).layout);
+      return p;
+    } finally {
+      await release();
+    }
   }
 
   private context(force: boolean): RunContext {
@@ -76,8 +96,18 @@ export class Engine {
 
   async run(): Promise<RunStats> {
     const t0 = Date.now();
+    // Array tasks of a cluster run share the folder by design (each writes its own parts): they take no lock.
+    if (this.opts.partTask) return this.runPartTask(await this.plan(), t0);
+    const release = await this.lock();
+    try {
+      return await this.runLocked(t0);
+    } finally {
+      await release();
+    }
+  }
+
+  private async runLocked(t0: number): Promise<RunStats> {
     const p = await this.plan();
-    if (this.opts.partTask) return this.runPartTask(p, t0);
     await this.begin(p);
     const stats: StepStats[] = [];
     const input = emptyInput();

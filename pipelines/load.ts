@@ -13,8 +13,13 @@ export const BUILTIN_PIPELINES = ['corpus'] as const;
 
 function pickDefinition(mod: Record<string, unknown>): unknown {
   let def: unknown = mod.default ?? mod.pipeline;
-  // A CommonJS-style module imported from ESM (or through tsx) nests the default export once more.
-  if (def && typeof def === 'object' && 'default' in def && !('steps' in def)) def = (def as { default: unknown }).default;
+  // A CommonJS-style module imported from ESM (or through tsx) nests the default export once more; one that has
+  // no default export shows up as its own exports object (marked __esModule).
+  if (def && typeof def === 'object' && !('steps' in def)) {
+    const inner = def as { default?: unknown; pipeline?: unknown; __esModule?: unknown };
+    if ('default' in inner) def = inner.default;
+    else if ('__esModule' in inner) def = inner.pipeline;
+  }
   return def;
 }
 

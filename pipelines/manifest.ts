@@ -51,6 +51,8 @@ export interface StageManifest {
   parts: PartEntry[];
   totals: StoredCounters;
   input?: InputCounters;
+  /** Corpus-wide steps: every file the step wrote besides its parts (keys, clusters, tokenizer, shards...), checked before reuse. */
+  files?: FileEntry[];
   /** Corpus-wide steps: what the reduce found or learned (clusters, vocabulary size, token counts...). */
   reduce?: Record<string, number>;
 }
@@ -94,6 +96,12 @@ export async function checkFile(dir: string, entry: FileEntry): Promise<string |
   if (st.size !== entry.bytes) return `${path} has ${st.size} bytes, the manifest says ${entry.bytes}`;
   if ((await sha256File(path)) !== entry.sha256) return `${path} does not match its checksum`;
   return null;
+}
+
+/** A file's entry (size and checksum), its path relative to `dir`. */
+export async function fileEntry(dir: string, file: string, rows = 0): Promise<FileEntry> {
+  const path = join(dir, file);
+  return { file, rows, bytes: (await stat(path)).size, sha256: await sha256File(path) };
 }
 
 /** Why a part record cannot be reused, or null when every file it names is intact. */

@@ -116,6 +116,11 @@ function runOptionsOf(s: ResolvedStep, stage: Stage | undefined, earlier: Earlie
   }
 }
 
+/** The run's output folder. */
+export function outDir(opts: RunOptions): string {
+  return resolve(opts.cwd, opts.out ?? opts.pipeline.output ?? join('out', opts.pipeline.name));
+}
+
 /** Plans the input's parts and every step: folder, fingerprint, the options it runs with. */
 export async function planSteps(opts: RunOptions, onBadInput: OnBadInput): Promise<StepsPlan> {
   const { pipeline, cwd } = opts;
@@ -124,8 +129,8 @@ export async function planSteps(opts: RunOptions, onBadInput: OnBadInput): Promi
     ...(opts.input?.length ? { paths: opts.input } : {}),
     ...(opts.format ? { format: opts.format } : {}),
   };
-  const out = resolve(cwd, opts.out ?? pipeline.output ?? join('out', pipeline.name));
-  const parts = await planParts(spec, cwd);
+  const out = outDir(opts);
+  const parts = await planParts(spec, cwd, out);
   let upstream = inputFingerprint(spec, parts, onBadInput);
   const plans: StepPlan[] = [];
   for (const s of pipeline.steps) {

@@ -45,6 +45,13 @@ export interface StepResult {
   kept: Doc[];
   rejected: { doc: Doc; reason: string }[];
   counters: StepCounters;
+  /**
+   * Documents (indices into kept, and into rejected) whose large text is the very text they came into the step
+   * with: sent back empty and restored from the step's input (a fused run would otherwise copy a 250 MB text back
+   * once per step). See shareTexts / restoreTexts.
+   */
+  keptSame?: number[];
+  rejectedSame?: number[];
 }
 
 /** The result of a DocumentsTask: one entry per fused step. */

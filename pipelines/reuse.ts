@@ -1,7 +1,7 @@
 // Decides which steps run: reuse verified upstream outputs, refuse --from-stage when they cannot be trusted.
 import { UserError } from '../datasets/errors.js';
 import type { StepPlan } from './plan.js';
-import { checkPart, manifestPath, readJson, type StageManifest } from './manifest.js';
+import { checkFile, checkPart, manifestPath, readJson, type StageManifest } from './manifest.js';
 
 /** How a hint names a step: its stage, or its folder when the stage appears more than once. */
 export function stepName(plans: StepPlan[], i: number): string {
@@ -35,6 +35,10 @@ async function problem(plan: StepPlan, m: StageManifest | undefined): Promise<st
   }
   for (const part of m.parts) {
     const bad = await checkPart(plan.path, part);
+    if (bad) return `${plan.dir} is corrupt: ${bad}`;
+  }
+  for (const f of m.files ?? []) {
+    const bad = await checkFile(plan.path, f);
     if (bad) return `${plan.dir} is corrupt: ${bad}`;
   }
   return null;

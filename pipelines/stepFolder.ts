@@ -6,7 +6,7 @@ import { writeJsonAtomic } from '../datasets/atomicFile.js';
 import type { StoredCounters } from '../datasets/counters.js';
 import {
   MANIFEST_FORMAT, MANIFEST_VERSION, checkPart, manifestPath, readJson,
-  type InputCounters, type PartEntry, type PartRecord, type StageManifest,
+  type FileEntry, type InputCounters, type PartEntry, type PartRecord, type StageManifest,
 } from './manifest.js';
 import type { StepPlan, StepSource, StepStats } from './plan.js';
 
@@ -83,6 +83,8 @@ export function partEntries(records: PartRecord[]): PartEntry[] {
 export interface ManifestExtras {
   /** First step over the raw input: what the reader saw. */
   input?: InputCounters;
+  /** Corpus-wide steps: every other file written, with its checksum. */
+  files?: FileEntry[];
   /** Corpus-wide steps: what the reduce found or learned. */
   reduce?: Record<string, number>;
 }
@@ -109,6 +111,7 @@ export async function writeStepManifest(
     parts,
     totals,
     ...(extras.input ? { input: extras.input } : {}),
+    ...(extras.files ? { files: extras.files } : {}),
     ...(extras.reduce ? { reduce: extras.reduce } : {}),
   };
   await writeJsonAtomic(manifestPath(step.path), manifest);

@@ -2,6 +2,7 @@
 // One function per task kind, in one table: the worker dispatches on `task.kind`, never on a stage name.
 import { emptyCounters } from '../datasets/counters.js';
 import { utf8Bytes, type Doc } from '../datasets/doc.js';
+import { HUGE_TEXT_BYTES, collectGarbage } from '../datasets/memory.js';
 import { getStage, stageOfKind } from '../stages/index.js';
 import type { EncodedBatch, KeyColumns, StageKind } from '../stages/stage.js';
 import type { CountsTask, DocumentsResult, DocumentsTask, KeysTask, StepResult, Task, TokensTask } from './protocol.js';
@@ -48,11 +49,46 @@ async function guarded<T>(stage: string, docs: readonly Doc[], f: () => T | Prom
   }
 }
 
+/** Texts at least this long are not sent back when a step left them as they were. */
+export const SHARE_TEXT_CHARS = 1 << 16;
+
+/** Indices of `docs` whose text is unchanged from `before` (same id) and large; those texts are blanked for the wire. */
+function shareTexts(docs: Doc[], before: Map<string, string>): { docs: Doc[]; same: number[] } {
+  const same: number[] = [];
+  const out = docs.map((d, i) => {
+    if (d.text.length < SHARE_TEXT_CHARS || before.get(d.id) !== d.text) return d;
+    same.push(i);
+    return { ...d, text: '' };
+  });
+  return { docs: out, same };
+}
+
+/** Large texts by document id, where the id is unique in the batch. */
+export function textsById(docs: readonly Doc[]): Map<string, string> {
+  const m = new Map<string, string>();
+  const dup = new Set<string>();
+  for (const d of docs) {
+    if (m.has(d.id)) dup.add(d.id);
+    if (d.text.length >= SHARE_TEXT_CHARS) m.set(d.id, d.text);
+  }
+  for (const id of dup) m.delete(id);
+  return m;
+}
+
+/** Puts the shared texts back, from the texts the step received. */
+export function restoreTexts(step: StepResult, before: Map<string, string>): void {
+  for (const i of step.keptSame ?? []) step.kept[i] = { ...step.kept[i], text: before.get(step.kept[i].id)! };
+  for (const i of step.rejectedSame ?? []) step.rejected[i] = { ...step.rejected[i], doc: { ...step.rejected[i].doc, text: before.get(step.rejected[i].doc.id)! } };
+}
+
 /** A batch through fused document steps: each step's kept documents feed the next. */
 export async function runDocuments(task: DocumentsTask): Promise<DocumentsResult> {
   let docs: Doc[] = task.docs;
   const steps: StepResult[] = [];
   let bytesIn = textBytes(docs);
+  const huge = bytesIn >= HUGE_TEXT_BYTES;
+  // Once the result has been sent, a huge batch's texts are garbage in this worker: collect them then.
+  if (huge) setImmediate(collectGarbage);
   for (const spec of task.steps) {
     const stage = stageFor(spec.stage, 'document');
     const state = await stateFor(spec.key, spec.stage, spec.options);
@@ -67,9 +103,22 @@ export async function runDocuments(task: DocumentsTask): Promise<DocumentsResult
     counters.bytesOut = textBytes(out.kept);
     for (const r of out.rejected) counters.dropped[r.reason] = (counters.dropped[r.reason] ?? 0) + 1;
     if (out.counters) counters.extra = { ...out.counters };
-    steps.push({ kept: out.kept, rejected: out.rejected, counters });
+    const before = textsById(input);
+    const kept = shareTexts(out.kept, before);
+    const rej = shareTexts(out.rejected.map((r) => r.doc), before);
+    steps.push({
+      kept: kept.docs,
+      rejected: out.rejected.map((r, i) => (rej.docs[i] === r.doc ? r : { ...r, doc: rej.docs[i] })),
+      counters,
+      ...(kept.same.length ? { keptSame: kept.same } : {}),
+      ...(rej.same.length ? { rejectedSame: rej.same } : {}),
+    });
     docs = out.kept;
     bytesIn = counters.bytesOut;
+  }
+  if (huge) {
+    task.docs.length = 0; // the input texts are not part of the result (the engine has them)
+    collectGarbage(); // ...nor are the stages' intermediate copies: both go before the result is copied out
   }
   return { steps };
 }

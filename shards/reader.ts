@@ -1,8 +1,10 @@
-// Opens the shards of one split for reading: checks each file against the manifest (size, format,
-// tokenizer) with errors that name the file, then reads record batches on demand from file handles.
+// Opens the shards of one split for reading: checks each file against the manifest (size, checksum, format,
+// tokenizer) with errors that name the file, then reads record batches on demand from file handles; every batch
+// read is checked for token ids outside the vocabulary, so a damaged shard never trains silently.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RecordBatchReader, type AsyncRecordBatchFileReader } from 'apache-arrow';
+import { sha256File } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
 import { SHARD_FORMAT, SHARD_VERSION } from './format.js';
 import { readShardManifest, type ShardManifest } from './manifest.js';
@@ -26,8 +28,11 @@ export class ShardSet {
     readonly shards: ShardEntry[],
   ) {}
 
-  /** Checks every shard of the split cheaply (exists, size, schema metadata) before any training starts. */
-  static async open(dir: string, split: 'train' | 'val'): Promise<ShardSet> {
+  /**
+   * Checks every shard of the split before any training starts: exists, size, sha256 against the manifest (about
+   * 1 GB/s; `checksums: false` skips it), schema metadata.
+   */
+  static async open(dir: string, split: 'train' | 'val', o: { checksums?: boolean } = {}): Promise<ShardSet> {
     const manifest = await readShardManifest(dir);
     const shards = manifest.shards.filter((s) => s.split === split);
     if (shards.length === 0) throw new UserError(`${join(dir, 'manifest.json')}: no ${split} shards; is the corpus too small for a ${split} split?`);
@@ -39,6 +44,9 @@ export class ShardSet {
       if (!st) throw new UserError(`${path} is missing; rerun the encode step (sluice run <pipeline> --from-stage encode)`);
       if (st.size !== shards[i].bytes) {
         throw new UserError(`${path} has ${st.size} bytes but the manifest says ${shards[i].bytes}: truncated or replaced; rerun the encode step (--from-stage encode)`);
+      }
+      if (o.checksums !== false && (await sha256File(path)) !== shards[i].sha256) {
+        throw new UserError(`${path} does not match its checksum in ${join(dir, 'manifest.json')}: the file is damaged; rerun the encode step (sluice run <pipeline> --from-stage encode)`);
       }
       if (!Array.isArray(shards[i].batches)) throw new UserError(`${join(dir, 'manifest.json')}: shard ${shards[i].file} lists no record batches (an older manifest); rerun the encode step`);
       const { reader } = await set.reader(i);
@@ -94,7 +102,20 @@ export class ShardSet {
     const data = rb.getChild('tokens')!.data[0];
     const values = data.children[0].values as Uint16Array | Uint32Array;
     // Buffers are padded to 8 bytes: take exactly rows + 1 offsets.
-    return { values, offsets: (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + rb.numRows + 1) };
+    const offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + rb.numRows + 1);
+    const vocab = this.manifest.tokenizer.vocabSize;
+    const base = offsets[0];
+    for (let k = 0, n = offsets[offsets.length - 1] - base; k < n; k++) {
+      if (values[k] >= vocab) {
+        let row = 0;
+        while (offsets[row + 1] - base <= k) row++;
+        throw new UserError(
+          `${path}: record batch ${b}, document ${row} (token ${k - (offsets[row] - base)}) has token id ${values[k]}, outside the vocabulary of ${vocab}: ` +
+            'the shard is damaged; rerun the encode step (sluice run <pipeline> --from-stage encode)',
+        );
+      }
+    }
+    return { values, offsets };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // Unicode and whitespace normalisation; drops documents that end up empty or outside the length bounds.
 import { z } from 'zod';
 import type { Doc } from '../datasets/doc.js';
+import { HUGE_TEXT_BYTES, collectGarbage } from '../datasets/memory.js';
 import { defineStage, type StageOutput } from './stage.js';
 
 // C0 controls except tab and newline, DEL, C1 controls, and the BOM / zero-width no-break space.
@@ -18,12 +19,38 @@ const options = z
   })
   .strict();
 
+const ASCII = /^[\x00-\x7f]*$/;
+/** Unicode normalization of a long text goes line-aligned chunk by chunk (a newline never composes with a neighbour). */
+const NORMALIZE_CHUNK = 1 << 20;
+
+function unicodeNormalize(t: string, form: 'NFC' | 'NFKC'): string {
+  if (ASCII.test(t)) return t; // both forms leave ASCII as it is
+  if (t.length <= NORMALIZE_CHUNK) return t.normalize(form);
+  const parts: string[] = [];
+  for (let at = 0; at < t.length; ) {
+    let end = Math.min(t.length, at + NORMALIZE_CHUNK);
+    if (end < t.length) {
+      const nl = t.indexOf('\n', end);
+      end = nl === -1 ? t.length : nl + 1;
+    }
+    parts.push(t.slice(at, end).normalize(form));
+    at = end;
+  }
+  return parts.join('');
+}
+
 export function normalizeText(text: string, o: z.output<typeof options>): string {
-  let t = text.replace(/\r\n?/g, '\n');
-  if (o.stripControl) t = t.replace(CONTROL, '');
-  if (o.unicode !== 'none') t = t.normalize(o.unicode);
-  t = t.replace(TRAILING_SPACE, '');
-  if (o.collapseBlankLines) t = t.replace(BLANK_RUNS, '\n\n');
+  // Each pass makes a new string; for a huge document, the previous one is collected before the next is made.
+  const huge = text.length >= HUGE_TEXT_BYTES;
+  const pass = (t: string, next: string): string => {
+    if (huge && next !== t) collectGarbage();
+    return next;
+  };
+  let t = pass(text, text.replace(/\r\n?/g, '\n'));
+  if (o.stripControl) t = pass(t, t.replace(CONTROL, ''));
+  if (o.unicode !== 'none') t = pass(t, unicodeNormalize(t, o.unicode));
+  t = pass(t, t.replace(TRAILING_SPACE, ''));
+  if (o.collapseBlankLines) t = pass(t, t.replace(BLANK_RUNS, '\n\n'));
   return t.trim();
 }
 

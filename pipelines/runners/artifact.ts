@@ -7,13 +7,14 @@ import { sha256File, writeFileAtomic, writeJsonAtomic } from '../../datasets/ato
 import { readDocTable } from '../../datasets/docTable.js';
 import type { ArtifactStage } from '../../stages/stage.js';
 import { batchesOf, inOrder } from '../batches.js';
-import { checkFile, partName, readJson, type FileEntry, type PartEntry } from '../manifest.js';
+import { hashJson } from '../fingerprint.js';
+import { checkFile, fileEntry, partName, readJson, type FileEntry, type PartEntry } from '../manifest.js';
 import type { StepPlan, StepSource } from '../plan.js';
 import { Progress } from '../progress.js';
 import type { CountsTask } from '../protocol.js';
 import { passThroughParts } from '../stepFolder.js';
 import { corpusWideRunner } from './corpusWide.js';
-import { IN_FLIGHT_PER_THREAD, type RunContext } from './runner.js';
+import { inFlightOf, type RunContext } from './runner.js';
 
 const COUNTS_DIR = 'counts';
 const ARTIFACTS_RECORD = 'artifacts.json';
@@ -28,8 +29,19 @@ interface ArtifactsRecord {
 interface PartCounts {
   fingerprint: string;
   sampleFraction: number;
+  /** sha256 of the words and counts: a damaged file is recounted, never trusted. */
+  digest: string;
   words: string[];
   counts: number[];
+}
+
+const countsDigest = (words: string[], counts: number[]): string => hashJson([words, counts]);
+
+/** Saved counts of a part, if they were made for this step and sample and are intact. */
+async function savedCounts(step: StepPlan, part: number, sampleFraction: number): Promise<PartCounts | undefined> {
+  const c = await readJson<PartCounts>(join(step.path, COUNTS_DIR, `${partName(part)}.json`));
+  if (!c || c.fingerprint !== step.fingerprint || c.sampleFraction !== sampleFraction) return undefined;
+  return Array.isArray(c.words) && Array.isArray(c.counts) && countsDigest(c.words, c.counts) === c.digest ? c : undefined;
 }
 
 async function countPart(ctx: RunContext, step: StepPlan, source: StepSource, entry: PartEntry, sampleFraction: number, progress: Progress): Promise<PartCounts> {
@@ -38,7 +50,7 @@ async function countPart(ctx: RunContext, step: StepPlan, source: StepSource, en
   const part = new Map<string, number>();
   await inOrder(
     batchesOf(readDocTable(join(source.step.path, entry.output.file)), ctx.pipeline),
-    ctx.threads * IN_FLIGHT_PER_THREAD,
+    inFlightOf(ctx),
     (b) => {
       progress.add(b.docs.length, b.bytes);
       return pool.run({ kind: 'counts', step: spec, docs: b.docs, sampleFraction } satisfies CountsTask) as Promise<Record<string, number>>;
@@ -48,7 +60,8 @@ async function countPart(ctx: RunContext, step: StepPlan, source: StepSource, en
     },
   );
   const words = [...part.keys()].sort();
-  const counts: PartCounts = { fingerprint: step.fingerprint, sampleFraction, words, counts: words.map((w) => part.get(w)!) };
+  const values = words.map((w) => part.get(w)!);
+  const counts: PartCounts = { fingerprint: step.fingerprint, sampleFraction, digest: countsDigest(words, values), words, counts: values };
   await writeFileAtomic(join(step.path, COUNTS_DIR, `${partName(entry.part)}.json`), JSON.stringify(counts));
   return counts;
 }
@@ -58,8 +71,7 @@ async function countAll(ctx: RunContext, step: StepPlan, source: StepSource, sam
   const progress = new Progress(`${step.dir} (count)`, source.manifest.totals.bytesOut, source.manifest.parts.length, process.stderr, ctx.quiet);
   try {
     for (const entry of source.manifest.parts) {
-      const saved = await readJson<PartCounts>(join(step.path, COUNTS_DIR, `${partName(entry.part)}.json`));
-      const c = saved && saved.fingerprint === step.fingerprint && saved.sampleFraction === sampleFraction ? saved : await countPart(ctx, step, source, entry, sampleFraction, progress);
+      const c = (await savedCounts(step, entry.part, sampleFraction)) ?? (await countPart(ctx, step, source, entry, sampleFraction, progress));
       c.words.forEach((w, i) => totals.set(w, (totals.get(w) ?? 0) + c.counts[i]));
       progress.partDone(entry.output.bytes);
     }
@@ -93,5 +105,10 @@ async function learn(ctx: RunContext, stage: ArtifactStage, step: StepPlan, sour
 
 export const artifactRunner = corpusWideRunner('artifact', { recordDirs: [COUNTS_DIR], recordFiles: [] }, async (ctx, stage, step, source) => {
   const record = await learn(ctx, stage, step, source);
-  return { ...passThroughParts(step, source), reduce: record.stats };
+  const files = [
+    ...record.files,
+    await fileEntry(step.path, ARTIFACTS_RECORD),
+    ...(await Promise.all(source.manifest.parts.map((p) => fileEntry(step.path, join(COUNTS_DIR, `${partName(p.part)}.json`))))),
+  ];
+  return { ...passThroughParts(step, source), reduce: record.stats, files };
 });

@@ -3,7 +3,7 @@
 import type { StoredCounters } from '../../datasets/counters.js';
 import { stageOfKind } from '../../stages/index.js';
 import type { Stage, StageKind } from '../../stages/stage.js';
-import { emptyInput, type PartEntry, type PartRecord } from '../manifest.js';
+import { emptyInput, type FileEntry, type PartEntry, type PartRecord } from '../manifest.js';
 import type { StepPlan, StepSource } from '../plan.js';
 import { prepareStepFolder, statsRow, writeStepManifest, type FolderLayout } from '../stepFolder.js';
 import type { RunContext, StepRunner } from './runner.js';
@@ -13,6 +13,8 @@ export interface CorpusWideResult {
   totals: StoredCounters;
   /** What the reduce found or learned: in the manifest and the stats table. */
   reduce: Record<string, number>;
+  /** Every file the step wrote besides its parts, with checksums: a later run verifies them before reusing the step. */
+  files: FileEntry[];
 }
 
 type CorpusWideKind = Exclude<StageKind, 'document'>;
@@ -34,7 +36,7 @@ export function corpusWideRunner<K extends CorpusWideKind>(
       const source = from as StepSource;
       const complete = await prepareStepFolder(step, ctx.force, layout);
       const done = await body(ctx, stageOfKind(step.stage, kind)!, step, source, complete);
-      await writeStepManifest(ctx.pipeline.name, step, source.step.dir, done.parts, done.totals, { reduce: done.reduce });
+      await writeStepManifest(ctx.pipeline.name, step, source.step.dir, done.parts, done.totals, { files: done.files, reduce: done.reduce });
       return { steps: [statsRow(step, done.totals, t0, 0, done.reduce)], input: emptyInput() };
     },
   };

@@ -8,18 +8,20 @@ import { DocTableWriter, readDocTable } from '../../datasets/docTable.js';
 import { SKIP_HINT, UserError } from '../../datasets/errors.js';
 import { readPart } from '../../datasets/readPart.js';
 import { writeJsonAtomic } from '../../datasets/atomicFile.js';
+import { HUGE_TEXT_BYTES, collectGarbage } from '../../datasets/memory.js';
 import { batchesOf, inOrder, type Batch } from '../batches.js';
 import { addInput, emptyInput, partName, partRecordPath, relEntry, type InputCounters, type PartRecord } from '../manifest.js';
 import type { Source, StepPlan, StepStats } from '../plan.js';
 import { Progress } from '../progress.js';
 import type { DocumentsResult, DocumentsTask, StepSpec } from '../protocol.js';
+import { restoreTexts, textsById } from '../tasks.js';
 import { completeParts, partEntries, prepareStepFolder, statsRow, writeStepManifest } from '../stepFolder.js';
-import { IN_FLIGHT_PER_THREAD, type RunContext, type SegmentResult, type StepRunner } from './runner.js';
+import { inFlightOf, type RunContext, type SegmentResult, type StepRunner } from './runner.js';
 
-/** `file:line` for line locations, `file (record 3 at byte 4096)` otherwise. */
+/** `file:line` for line locations, the file alone for a whole-file problem, `file (record 3 at byte 4096)` otherwise. */
 function where(source: string, location: string): string {
   const line = /^line (\d+)$/.exec(location);
-  return line ? `${source}:${line[1]}` : `${source} (${location})`;
+  return line ? `${source}:${line[1]}` : location === 'file' ? source : `${source} (${location})`;
 }
 
 /** The documents of one part; bad input records either stop the run or become read rejects. */
@@ -79,15 +81,22 @@ async function runPart(ctx: RunContext, steps: StepPlan[], source: Source, id: n
   }
   await inOrder(
     withRejects(),
-    ctx.threads * IN_FLIGHT_PER_THREAD,
+    inFlightOf(ctx),
     (b) => (b.docs.length ? (pool.run({ kind: 'documents', steps: specs, docs: b.docs } satisfies DocumentsTask) as Promise<DocumentsResult>) : Promise.resolve(emptyResult(steps.length))),
     async (b, result) => {
       for (const r of b.readRejects) await rejWriters[0].write(r);
+      let before = textsById(b.docs);
+      b.docs.length = 0; // from here on each step's texts are referenced only as long as they are needed
       for (const [i, step] of result.steps.entries()) {
+        restoreTexts(step, before);
+        before = i + 1 < result.steps.length ? textsById(step.kept) : new Map();
         for (const doc of step.kept) await keptWriters[i].write(doc);
         for (const r of step.rejected) await rejWriters[i].write({ ...r.doc, stage: steps[i].stage, reason: r.reason });
+        result.steps[i] = { ...step, kept: [], rejected: [] };
         mergeCounters(counters[i], step.counters);
         cpu[i] += step.counters.cpuMs;
+        // Encoding a huge text for Parquet leaves its copies (UTF-8 bytes, compressed page) dead: collect per step.
+        if (b.bytes >= HUGE_TEXT_BYTES) collectGarbage();
       }
       progress.add(result.steps[0]?.counters.docsIn ?? 0, result.steps[0]?.counters.bytesIn ?? 0);
     },

@@ -1,6 +1,7 @@
 // The one interface every kind of step is run through: the engine picks a runner by the stage's kind and hands
 // it a segment of steps, where its documents come from, and the run's context. Runners name no stage.
 import type { Piscina } from 'piscina';
+import { inFlightBudget, type InFlight } from '../batches.js';
 import type { InputCounters } from '../manifest.js';
 import type { OnBadInput, PartTask, Source, StepPlan, StepStats } from '../plan.js';
 import type { FolderLayout } from '../stepFolder.js';
@@ -39,3 +40,8 @@ export interface StepRunner {
 
 /** Batches in flight per worker thread: enough to keep every worker busy while results are written in order. */
 export const IN_FLIGHT_PER_THREAD = 2;
+
+/** What a step may have in flight: 2 batches per thread, and as many batchBytes of text. */
+export function inFlightOf(ctx: RunContext): InFlight {
+  return inFlightBudget(ctx.threads, IN_FLIGHT_PER_THREAD, ctx.pipeline);
+}

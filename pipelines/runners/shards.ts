@@ -11,13 +11,13 @@ import { SPLIT_RULE, isValidation } from '../../shards/split.js';
 import { ShardWriter } from '../../shards/writer.js';
 import type { EncodedBatch, ShardStage } from '../../stages/stage.js';
 import { batchesOf, inOrder } from '../batches.js';
-import { checkFile, readJson } from '../manifest.js';
+import { checkFile, fileEntry, readJson } from '../manifest.js';
 import type { StepPlan, StepSource } from '../plan.js';
 import { Progress } from '../progress.js';
 import type { TokensTask } from '../protocol.js';
 import { passThroughParts } from '../stepFolder.js';
 import { corpusWideRunner } from './corpusWide.js';
-import { IN_FLIGHT_PER_THREAD, type RunContext } from './runner.js';
+import { inFlightOf, type RunContext } from './runner.js';
 
 async function intactShards(dir: string, fingerprint: string): Promise<ShardManifest | undefined> {
   const m = await readJson<ShardManifest>(join(dir, 'manifest.json'));
@@ -42,7 +42,7 @@ async function writeShards(ctx: RunContext, stage: ShardStage, step: StepPlan, s
     for (const entry of source.manifest.parts) {
       await inOrder(
         batchesOf(readDocTable(join(source.step.path, entry.output.file)), ctx.pipeline),
-        ctx.threads * IN_FLIGHT_PER_THREAD,
+        inFlightOf(ctx),
         (b) => {
           progress.add(b.docs.length, b.bytes);
           // Only id and text cross the thread boundary; source and meta stay here.
@@ -87,5 +87,10 @@ export const shardsRunner = corpusWideRunner('shards', { recordDirs: [], recordF
   const shardsDir = join(step.path, SHARDS_DIR);
   const m = (await intactShards(shardsDir, step.fingerprint)) ?? (await writeShards(ctx, stage, step, source, shardsDir));
   const reduce = { vocabSize: m.tokenizer.vocabSize, trainTokens: m.totals.train.tokens, valTokens: m.totals.val.tokens, trainDocs: m.totals.train.docs, valDocs: m.totals.val.docs, shards: m.shards.length };
-  return { ...passThroughParts(step, source), reduce };
+  const files = [
+    ...m.shards.map((s) => ({ file: join(SHARDS_DIR, s.file), rows: s.rows, bytes: s.bytes, sha256: s.sha256 })),
+    await fileEntry(step.path, join(SHARDS_DIR, 'manifest.json')),
+    ...(m.tokenizer.file ? [await fileEntry(step.path, join(SHARDS_DIR, m.tokenizer.file))] : []),
+  ];
+  return { ...passThroughParts(step, source), reduce, files };
 });

@@ -1,6 +1,6 @@
 // Gopher quality and repetition statistics (Rae et al. 2021, as implemented in datatrove).
 import { hashNgram, NgramTable } from './ngramTable.js';
-import { findDuplicates, hasAlpha, isWord, round6, splitWords } from './words.js';
+import { findDuplicates, forEachWord, hasAlpha, isWord, round6, splitWords } from './words.js';
 
 export const STOP_WORDS = new Set(['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with']);
 
@@ -21,12 +21,34 @@ function count(text: string, needle: string): number {
   return n;
 }
 
-export function gopherQuality(text: string, words = splitWords(text)): GopherQualityScores {
-  const nonSymbol = words.filter(isWord);
-  const n = Math.max(words.length, 1);
+/** Token statistics the Gopher quality rules need, gathered in one pass over the tokens. */
+interface TokenStats {
+  tokens: number;
+  words: number;
+  wordChars: number;
+  stop: number;
+  alpha: number;
+}
+
+function tokenStats(each: (visit: (t: string) => void) => void): TokenStats {
+  const s: TokenStats = { tokens: 0, words: 0, wordChars: 0, stop: 0, alpha: 0 };
+  each((w) => {
+    s.tokens++;
+    if (isWord(w)) {
+      s.words++;
+      s.wordChars += w.length;
+    }
+    if (STOP_WORDS.has(w)) s.stop++; // case-sensitive, as datatrove
+    if (hasAlpha(w)) s.alpha++;
+  });
+  return s;
+}
+
+/** Gopher quality statistics; without `words` the tokens are streamed, so a document of any size costs no word array. */
+export function gopherQuality(text: string, words?: string[]): GopherQualityScores {
+  const t = tokenStats(words ? (visit) => words.forEach((w) => visit(w)) : (visit) => forEachWord(text, (w) => visit(w)));
+  const n = Math.max(t.tokens, 1);
   const lines = text.split(/\r?\n/);
-  let wordChars = 0;
-  for (const w of nonSymbol) wordChars += w.length;
   let bullets = 0;
   let ellipsisEnd = 0;
   for (const line of lines) {
@@ -35,21 +57,15 @@ export function gopherQuality(text: string, words = splitWords(text)): GopherQua
     const r = line.trimEnd();
     if (r.endsWith('...') || r.endsWith('…')) ellipsisEnd++;
   }
-  let stop = 0;
-  let alpha = 0;
-  for (const w of words) {
-    if (STOP_WORDS.has(w)) stop++; // case-sensitive, as datatrove
-    if (hasAlpha(w)) alpha++;
-  }
   return {
-    'gopher.words': nonSymbol.length,
-    'gopher.meanWordLength': round6(nonSymbol.length ? wordChars / nonSymbol.length : 0),
+    'gopher.words': t.words,
+    'gopher.meanWordLength': round6(t.words ? t.wordChars / t.words : 0),
     'gopher.hashRatio': round6(count(text, '#') / n),
     'gopher.ellipsisRatio': round6((count(text, '...') + count(text, '…')) / n),
     'gopher.bulletLines': round6(bullets / lines.length),
     'gopher.ellipsisLines': round6(ellipsisEnd / lines.length),
-    'gopher.alphaWords': round6(alpha / n),
-    'gopher.stopWords': stop,
+    'gopher.alphaWords': round6(t.alpha / n),
+    'gopher.stopWords': t.stop,
   };
 }
 

@@ -8,6 +8,19 @@ export function splitWords(text: string): string[] {
   return text.match(WORD) ?? [];
 }
 
+/** Calls `visit` for every token of `text` in order without building an array (for documents of any size). */
+export function forEachWord(text: string, visit: (token: string, end: number) => boolean | void): void {
+  const re = new RegExp(WORD.source, WORD.flags);
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) if (visit(m[0], re.lastIndex) === false) return;
+}
+
+/** Non-symbol words of a text, counted without building an array. */
+export function countWords(text: string): number {
+  let n = 0;
+  forEachWord(text, (t) => void (isWord(t) && n++));
+  return n;
+}
+
 /** A token with at least one letter or digit (datatrove: "non-symbol word"). */
 export function isWord(token: string): boolean {
   return HAS_WORD_CHAR.test(token);

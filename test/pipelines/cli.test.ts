@@ -79,3 +79,11 @@ test('an error thrown as a non-Error value is printed as itself, not as undefine
   assert.equal(r.status, 1);
   assert.equal(r.stderr, 'sluice: p.mjs: the definition could not be loaded: this definition is broken\n');
 });
+
+test('a .ts definition without a default export, or one that throws on import, is named with the cause', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'nodefault.ts'), "export const pipeline2 = { name: 'x', steps: [{ stage: 'normalize' }] };\n");
+  writeFileSync(join(dir, 'throws.ts'), "throw new Error('cannot reach the config server');\nexport default {};\n");
+  assert.equal(sluice(['run', 'nodefault.ts'], dir).stderr, 'sluice: nodefault.ts: the module has no default export (export default definePipeline({...}))\n');
+  assert.equal(sluice(['run', 'throws.ts'], dir).stderr, 'sluice: throws.ts: the definition could not be loaded: cannot reach the config server\n');
+});

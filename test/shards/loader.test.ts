@@ -117,3 +117,22 @@ test('a truncated shard, a shard of another tokenizer, a missing manifest: clear
   const empty = tmp();
   await assert.rejects(DataLoader.open({ dir: empty, batchSize: 1, contextLength: 8 }), { message: new RegExp(`${empty}/manifest.json is missing`) });
 });
+
+test('a damaged shard is refused before training (checksum, with the file); an id outside the vocabulary names shard, batch and document', async () => {
+  const { dir } = await makeShards();
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ShardManifest;
+  const path = join(dir, m.shards[1].file);
+  const bytes = readFileSync(path);
+  bytes[Math.floor(bytes.length / 2)] ^= 0x40;
+  writeFileSync(path, bytes);
+  await assert.rejects(DataLoader.open({ dir, batchSize: 2, contextLength: 16 }), {
+    message: `${path} does not match its checksum in ${join(dir, 'manifest.json')}: the file is damaged; rerun the encode step (sluice run <pipeline> --from-stage encode)`,
+  });
+  // Intact files whose ids do not fit the manifest's vocabulary (as a flipped high byte would give): found on read.
+  const small = await makeShards();
+  const sm = JSON.parse(readFileSync(join(small.dir, 'manifest.json'), 'utf8')) as ShardManifest;
+  await writeJsonAtomic(join(small.dir, 'manifest.json'), { ...sm, tokenizer: { ...sm.tokenizer, vocabSize: 500, eotId: 499 } });
+  const dl = await DataLoader.open({ dir: small.dir, batchSize: 2, contextLength: 16, shuffle: false });
+  await assert.rejects(dl.next(), { message: new RegExp(`^${join(small.dir, sm.shards[0].file).replace(/[.]/g, '\\.')}: record batch 0, document \\d+ \\(token \\d+\\) has token id \\d+, outside the vocabulary of 500: the shard is damaged; rerun the encode step`) });
+  await dl.close();
+});
