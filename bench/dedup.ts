@@ -28,9 +28,9 @@ export async function benchSignatures(): Promise<string> {
   const mb = texts.reduce((n, t) => n + Buffer.byteLength(t), 0) / 1e6;
   const o = minhashDedup.options.parse({});
   const state = await minhashDedup.init!(o);
-  minhashKeys(texts.slice(0, 200), o, state);
+  minhashKeys(texts.slice(0, 200).map((text) => ({ text })), o, state);
   let t0 = performance.now();
-  minhashKeys(texts, o, state);
+  minhashKeys(texts.map((text) => ({ text })), o, state);
   const one = (performance.now() - t0) / 1000;
   const threads = availableParallelism();
   const pool = new Piscina({ filename: new URL('../pipelines/worker.js', import.meta.url).href, minThreads: threads, maxThreads: threads });

@@ -1,5 +1,5 @@
 // `make bench`: every benchmark, peers side by side, as ratios.
-// BENCH=engine,parquet,html,lang,quality,dedup,encode,train,loader,gpt picks some; BENCH_ENGINE_MB sets the engine input size (default 1024).
+// BENCH=engine,parquet,html,lang,languages,cjk,quality,dedup,encode,train,loader,gpt picks some; BENCH_ENGINE_MB sets the engine input size (default 1024).
 import { availableParallelism } from 'node:os';
 import { benchEncode, benchTrain } from './bpe.js';
 import { benchGpt } from './gpt.js';
@@ -7,15 +7,21 @@ import { benchLoader } from './loader.js';
 import { benchParquet } from './parquet.js';
 import { benchAccuracy, benchClustering, benchSignatures } from './dedup.js';
 import { benchEngine, formatEngine } from './engine.js';
+import { benchCjkDedup } from './cjkDedup.js';
+import { benchCjkTokenizer } from './cjkTokenizer.js';
+import { derive as langThresholds } from './langThresholds.js';
+import { benchSegmenter, benchUdhrFilters } from './languages.js';
 import { benchHtml, benchLang, benchQuality } from './textStages.js';
 
 const engineMB = Number(process.env.BENCH_ENGINE_MB ?? 1024);
-const wanted = new Set((process.env.BENCH ?? 'engine,parquet,html,lang,quality,dedup,encode,train,loader,gpt').split(','));
+const wanted = new Set((process.env.BENCH ?? 'engine,parquet,html,lang,languages,cjk,quality,dedup,encode,train,loader,gpt').split(','));
 const machine = `${process.platform} ${process.arch}, node ${process.version}, ${availableParallelism()} cores`;
 process.stdout.write(`sluice bench — ${new Date().toISOString().slice(0, 10)} — ${machine}\n\n`);
 if (wanted.has('parquet')) process.stdout.write(`${await benchParquet()}\n\n`);
 if (wanted.has('html')) process.stdout.write(`${await benchHtml()}\n\n`);
 if (wanted.has('lang')) process.stdout.write(`${await benchLang()}\n\n`);
+if (wanted.has('languages')) process.stdout.write(`${benchSegmenter()}\n\n${(await langThresholds()).report}\n\n${await benchUdhrFilters()}\n\n`);
+if (wanted.has('cjk')) process.stdout.write(`${await benchCjkDedup()}\n\n${benchCjkTokenizer()}\n\n`);
 if (wanted.has('quality')) process.stdout.write(`${await benchQuality()}\n\n`);
 if (wanted.has('dedup')) process.stdout.write(`${await benchSignatures()}\n\n${benchClustering()}\n\n${await benchAccuracy()}\n\n`);
 if (wanted.has('encode')) process.stdout.write(`${await benchEncode()}\n\n`);

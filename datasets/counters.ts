@@ -35,6 +35,13 @@ export function mergeCounters(into: StepCounters, from: StepCounters): StepCount
   return into;
 }
 
+/** Counts a document (and its UTF-8 bytes) under its language, when it has one: `docs-by-lang.<lang>`, `bytes-by-lang.<lang>`. */
+export function countLanguage(extra: Record<string, number>, lang: unknown, bytes: number): void {
+  if (typeof lang !== 'string') return;
+  extra[`docs-by-lang.${lang}`] = (extra[`docs-by-lang.${lang}`] ?? 0) + 1;
+  extra[`bytes-by-lang.${lang}`] = (extra[`bytes-by-lang.${lang}`] ?? 0) + bytes;
+}
+
 /** Counters as stored in part records and manifests: without the (timing-dependent) cpu time. */
 export function stripCpu(c: StepCounters): StoredCounters {
   const { cpuMs: _cpu, ...rest } = c;

@@ -9,7 +9,7 @@ import { importModule, importStageModules } from './stageModules.js';
 import { validatePipeline, type ResolvedPipeline } from './validate.js';
 
 /** Built-in pipelines, by the name `sluice run NAME` takes; each is `pipelines/NAME.ts`. */
-export const BUILTIN_PIPELINES = ['corpus'] as const;
+export const BUILTIN_PIPELINES = ['corpus', 'multilingual'] as const;
 
 function pickDefinition(mod: Record<string, unknown>): unknown {
   let def: unknown = mod.default ?? mod.pipeline;

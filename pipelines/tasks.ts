@@ -1,6 +1,6 @@
 // What a worker does with each kind of task (also callable in-thread, as tests and the dedup verify do).
 // One function per task kind, in one table: the worker dispatches on `task.kind`, never on a stage name.
-import { emptyCounters } from '../datasets/counters.js';
+import { countLanguage, emptyCounters } from '../datasets/counters.js';
 import { utf8Bytes, type Doc } from '../datasets/doc.js';
 import { HUGE_TEXT_BYTES, collectGarbage } from '../datasets/memory.js';
 import { getStage, stageOfKind } from '../stages/index.js';
@@ -100,9 +100,14 @@ export async function runDocuments(task: DocumentsTask): Promise<DocumentsResult
     counters.docsIn = docs.length;
     counters.bytesIn = bytesIn;
     counters.docsOut = out.kept.length;
-    counters.bytesOut = textBytes(out.kept);
+    counters.bytesOut = 0;
+    for (const d of out.kept) {
+      const b = utf8Bytes(d.text);
+      counters.bytesOut += b;
+      countLanguage(counters.extra, d.meta.lang, b);
+    }
     for (const r of out.rejected) counters.dropped[r.reason] = (counters.dropped[r.reason] ?? 0) + 1;
-    if (out.counters) counters.extra = { ...out.counters };
+    if (out.counters) for (const [k, v] of Object.entries(out.counters)) counters.extra[k] = (counters.extra[k] ?? 0) + v;
     const before = textsById(input);
     const kept = shareTexts(out.kept, before);
     const rej = shareTexts(out.rejected.map((r) => r.doc), before);

@@ -13,7 +13,7 @@ const options = z
     vocabSize: z.number().int().min(257).max(1 << 20).default(4096).describe('tokens in the vocabulary, special tokens included'),
     minFrequency: z.number().int().min(1).default(2).describe('stop when the best pair occurs fewer times'),
     specialTokens: z.array(z.string()).default(['<|endoftext|>']).describe('added after the learned tokens; never produced from text'),
-    pattern: z.enum(['gpt2', 'cl100k']).default('gpt2').describe('pre-tokenizer pattern'),
+    pattern: z.enum(['gpt2', 'cl100k', 'cjk']).default('gpt2').describe('pre-tokenizer pattern; cjk: GPT-2\'s, with Han and kana runs cut into pieces of at most 3 characters (use it for Chinese or Japanese)'),
     maxTrainBytes: z.number().int().positive().default(1 << 30).describe('train on a deterministic sample of about this many bytes'),
     validationFraction: z.number().min(0).max(0.5).default(DEFAULT_VALIDATION_FRACTION).describe('set by the pipeline\'s validationFraction: documents held out (by id hash) are never trained on'),
   })

@@ -5,6 +5,7 @@ import { encode } from './encode.js';
 import { exactDedup } from './exactDedup.js';
 import { htmlStrip } from './htmlStrip.js';
 import { langDetect } from './langDetect.js';
+import { langShare } from './langShare.js';
 import { normalize } from './normalize.js';
 import { minhashDedup } from './minhashDedup.js';
 import { passthrough } from './passthrough.js';
@@ -15,6 +16,7 @@ import type { Stage, StageKind } from './stage.js';
 export const STAGES = {
   'html-strip': htmlStrip,
   'lang-detect': langDetect,
+  'lang-share': langShare,
   normalize,
   passthrough,
   'quality-scores': qualityScores,

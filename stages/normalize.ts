@@ -6,7 +6,8 @@ import { defineStage, type StageOutput } from './stage.js';
 
 // C0 controls except tab and newline, DEL, C1 controls, and the BOM / zero-width no-break space.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFEFF]/g;
-const TRAILING_SPACE = /[ \t]+$/gm;
+// Horizontal whitespace of any script (tab, space, no-break and ideographic spaces) at the end of a line.
+const TRAILING_SPACE = /[\t\p{Zs}]+$/gmu;
 const BLANK_RUNS = /\n{3,}/g;
 
 const options = z
@@ -14,6 +15,7 @@ const options = z
     unicode: z.enum(['NFC', 'NFKC', 'none']).default('NFC').describe('Unicode normalization form'),
     stripControl: z.boolean().default(true).describe('remove control characters (keeps tab and newline)'),
     collapseBlankLines: z.boolean().default(true).describe('at most one blank line between paragraphs'),
+    widthFold: z.boolean().default(false).describe('full-width ASCII (Ａ１！) to ASCII, ideographic space to a space, half-width katakana to full width (what NFKC does, without its other changes)'),
     minChars: z.number().int().min(0).default(1).describe('drop documents shorter than this (reason too-short; empty ones: empty)'),
     maxChars: z.number().int().min(0).default(0).describe('drop documents longer than this (reason too-long); 0 = no limit'),
   })
@@ -39,6 +41,20 @@ function unicodeNormalize(t: string, form: 'NFC' | 'NFKC'): string {
   return parts.join('');
 }
 
+const FULL_WIDTH = /[\uff01-\uff5e\u3000\uff61-\uff9f]+/g;
+
+/** East Asian width folding: full-width forms of ASCII and half-width katakana to their usual forms. */
+export function foldWidth(text: string): string {
+  return text.replace(FULL_WIDTH, (run) => {
+    let out = '';
+    for (const ch of run) {
+      const c = ch.charCodeAt(0);
+      out += c === 0x3000 ? ' ' : c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : ch.normalize('NFKC');
+    }
+    return out.normalize('NFC'); // half-width kana with a (half-width) voicing mark compose again
+  });
+}
+
 export function normalizeText(text: string, o: z.output<typeof options>): string {
   // Each pass makes a new string; for a huge document, the previous one is collected before the next is made.
   const huge = text.length >= HUGE_TEXT_BYTES;
@@ -49,6 +65,7 @@ export function normalizeText(text: string, o: z.output<typeof options>): string
   let t = pass(text, text.replace(/\r\n?/g, '\n'));
   if (o.stripControl) t = pass(t, t.replace(CONTROL, ''));
   if (o.unicode !== 'none') t = pass(t, unicodeNormalize(t, o.unicode));
+  if (o.widthFold) t = pass(t, foldWidth(t));
   t = pass(t, t.replace(TRAILING_SPACE, ''));
   if (o.collapseBlankLines) t = pass(t, t.replace(BLANK_RUNS, '\n\n'));
   return t.trim();

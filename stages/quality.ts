@@ -1,8 +1,10 @@
 // quality: applies thresholds to the scores `quality-scores` stored, dropping each document with the first
-// rule it fails. Defaults are datatrove's; every threshold can be changed, and null turns a rule off.
+// rule it fails. The options are FineWeb-1's (datatrove defaults) and apply to English; with perLanguage, every
+// other language gets FineWeb-2's thresholds for it and no C4 rules (languageConfig.ts). null turns a rule off.
 import { z } from 'zod';
 import type { Doc } from '../datasets/doc.js';
 import { DUP_NGRAMS, TOP_NGRAMS } from './quality/gopher.js';
+import { FINEWEB2_FIXED, languageThresholds } from './quality/languageConfig.js';
 import { defineStage, type StageOutput } from './stage.js';
 
 const limit = (v: number, what: string) => z.number().min(0).nullable().default(v).describe(what);
@@ -32,6 +34,7 @@ const options = z
     maxShortLines: limit(0.67, 'fineweb: most lines of 30 characters or fewer'),
     maxDupLineChars: limit(0.1, 'fineweb: most characters in duplicated lines'),
     maxNewlineRatio: limit(0.3, 'fineweb: most newlines per word (lists)'),
+    perLanguage: z.boolean().default(true).describe('languages other than English (meta.lang) use FineWeb-2\'s thresholds for them; false: these options for every document'),
   })
   .strict();
 
@@ -87,6 +90,49 @@ const FINEWEB: Check = (m, o) => {
 
 const FAMILIES = { 'gopher-quality': GOPHER, 'gopher-repetition': REPETITION, c4: C4, fineweb: FINEWEB } as const;
 
+const FINEWEB2_ORDER = ['gopher-repetition', 'fineweb', 'gopher-quality'] as const;
+
+/** The options a document of `lang` is judged by: FineWeb-2's for its language (no C4 rules), else `o` itself. */
+function optionsFor(o: Options, lang: unknown, cache: Map<string, { o: Options; rules: Options['rules'] } | null>): { o: Options; rules: Options['rules'] } | null {
+  if (!o.perLanguage || typeof lang !== 'string') return null;
+  let hit = cache.get(lang);
+  if (hit !== undefined) return hit;
+  const t = languageThresholds(lang);
+  if (!t) hit = null;
+  else {
+    const f = FINEWEB2_FIXED;
+    hit = {
+      // FineWeb-2's order (fineweb-2-pipeline.py), so a document is dropped for the reason FineWeb-2 would give;
+      // "we do not apply the C4 filters".
+      rules: FINEWEB2_ORDER.filter((r) => o.rules.includes(r)),
+      o: {
+        ...o,
+        minWords: f.minWords,
+        maxWords: f.maxWords,
+        minMeanWordLength: t.minMeanWordLength,
+        maxMeanWordLength: t.maxMeanWordLength,
+        maxSymbolWordRatio: f.maxSymbolWordRatio,
+        maxBulletLines: f.maxBulletLines,
+        maxEllipsisLines: f.maxEllipsisLines,
+        minAlphaWords: t.minAlphaWords,
+        minStopWords: t.stopWords ? f.minStopWords : null,
+        maxDupLineFrac: t.dupLineFrac,
+        maxDupParaFrac: null,
+        maxDupLineCharFrac: null,
+        maxDupParaCharFrac: null,
+        maxTopNgram: t.topNgrams,
+        maxDupNgram: t.dupNgrams,
+        minLinePunct: t.linePunct,
+        maxShortLines: null,
+        maxDupLineChars: f.maxDupLineChars,
+        maxNewlineRatio: t.newlineRatio,
+      },
+    };
+  }
+  cache.set(lang, hit);
+  return hit;
+}
+
 export const quality = defineStage({
   name: 'quality',
   description: 'Thresholds on the quality-scores statistics (Gopher, C4, FineWeb; datatrove defaults); drops with the failed rule.',
@@ -94,17 +140,24 @@ export const quality = defineStage({
   options,
   requires: ['quality-scores'],
   run(docs, o): StageOutput {
-    const out: StageOutput = { kept: [], rejected: [] };
-    const checks = o.rules.map((r) => FAMILIES[r]);
+    const out: StageOutput = { kept: [], rejected: [], counters: {} };
+    const counters = out.counters!;
+    const count = (k: string): void => void (counters[k] = (counters[k] ?? 0) + 1);
+    const perLang = new Map<string, { o: Options; rules: Options['rules'] } | null>();
     for (const doc of docs) {
+      const lang = typeof doc.meta.lang === 'string' ? doc.meta.lang : null;
       if (!('gopher.words' in doc.meta)) {
         out.rejected.push({ doc, reason: 'quality.no-scores' });
         continue;
       }
+      const own = optionsFor(o, lang, perLang);
+      const judged = own?.o ?? o;
       let reason: string | null = null;
-      for (const check of checks) if ((reason = check(doc.meta, o))) break;
+      for (const r of own?.rules ?? o.rules) if ((reason = FAMILIES[r](doc.meta, judged))) break;
       if (reason) out.rejected.push({ doc, reason });
       else out.kept.push(doc);
+      // Every drop per language, so a multilingual run shows what each language lost and why.
+      if (lang) count(reason ? `by-lang.${lang}.dropped.${reason}` : `by-lang.${lang}.kept`);
     }
     return out;
   },

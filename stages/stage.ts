@@ -3,7 +3,7 @@
 // pipeline, an earlier step's output, a sample size, a pipeline-wide setting) the stage declares here; the engine
 // and its runners never name a stage, an option or a stage's file.
 import type { z } from 'zod';
-import type { Doc } from '../datasets/doc.js';
+import type { Doc, MetaValue } from '../datasets/doc.js';
 
 /** Settings made once at the pipeline level and handed to every stage that declares it `inherits` them. */
 export interface PipelineSettings {
@@ -84,11 +84,13 @@ export interface DedupStage<Schema extends z.ZodObject = z.ZodObject, State = un
   verify?: {
     enabled: (options: z.output<Schema>) => boolean;
     threshold: (options: z.output<Schema>) => number;
-    /** A sorted, de-duplicated feature set of one text (e.g. shingle hashes). */
-    features: (text: string, options: z.output<Schema>, state: State) => Uint32Array;
+    /** A sorted, de-duplicated feature set of one document (e.g. shingle hashes). */
+    features: (doc: Doc, options: z.output<Schema>, state: State) => Uint32Array;
     /** Similarity of two feature sets in [0, 1] (e.g. Jaccard); a pair at or above `threshold` is joined. */
     similarity: (a: Uint32Array, b: Uint32Array) => number;
   };
+  /** Meta for each kept document from the size of its cluster (1: no duplicate), e.g. FineWeb-2's minhash_cluster_size. */
+  clusterMeta?: (size: number, options: z.output<Schema>) => Record<string, MetaValue>;
 }
 
 /** What an artifact stage's count sees besides the documents. */
@@ -97,15 +99,29 @@ export interface CountContext {
   sampleFraction: number;
 }
 
-/** A corpus-wide stage that learns an artifact (a tokenizer): counts in workers, then one reduce. Documents pass through. */
+/** What an artifact stage's reduce gives: files for the step folder, figures for the stats, and what its filter needs. */
+export interface Learned {
+  files: Record<string, string | Uint8Array>;
+  stats: Record<string, number>;
+  /** Plain data handed to `keep` (saved with the step, so a rerun filters without relearning). */
+  learned?: Record<string, unknown>;
+}
+
+/**
+ * A corpus-wide stage that learns from the whole corpus: counts in workers, then one reduce that writes an artifact
+ * (a tokenizer, a table). Documents pass through, unless the stage has `keep`: then each is kept or dropped by what
+ * was learned (e.g. languages with too little text).
+ */
 export interface ArtifactStage<Schema extends z.ZodObject = z.ZodObject, State = unknown> extends StageBase<Schema, State> {
   kind: 'artifact';
   /** Learn from a deterministic sample of about this many bytes of text (default: everything). */
   sampleBytes?: (options: z.output<Schema>) => number;
   /** Per batch in workers: counts to be summed across the corpus. */
   count: (docs: readonly Doc[], options: z.output<Schema>, state: State, ctx: CountContext) => Record<string, number> | Promise<Record<string, number>>;
-  /** Once, on the summed counts: the files to write into the step folder and figures for the stats. */
-  reduce: (counts: Map<string, number>, options: z.output<Schema>) => { files: Record<string, string | Uint8Array>; stats: Record<string, number> };
+  /** Once, on the summed counts. */
+  reduce: (counts: Map<string, number>, options: z.output<Schema>) => Learned;
+  /** Optional second pass: null keeps the document, a string drops it with that reason. Pure and deterministic. */
+  keep?: (doc: Doc, options: z.output<Schema>, learned: Record<string, unknown>) => string | null;
 }
 
 /** Token ids of a batch of documents: document i is values[offsets[i]..offsets[i+1]). */

@@ -8,11 +8,14 @@ import { readDocTable } from '../../datasets/docTable.js';
 import type { ArtifactStage } from '../../stages/stage.js';
 import { batchesOf, inOrder } from '../batches.js';
 import { hashJson } from '../fingerprint.js';
-import { checkFile, fileEntry, partName, readJson, type FileEntry, type PartEntry } from '../manifest.js';
+import { countLanguage, emptyCounters, mergeCounters, stripCpu } from '../../datasets/counters.js';
+import { utf8Bytes } from '../../datasets/doc.js';
+import { DocTableWriter } from '../../datasets/docTable.js';
+import { checkFile, fileEntry, partName, partRecordPath, readJson, relEntry, type FileEntry, type PartEntry, type PartRecord } from '../manifest.js';
 import type { StepPlan, StepSource } from '../plan.js';
 import { Progress } from '../progress.js';
 import type { CountsTask } from '../protocol.js';
-import { passThroughParts } from '../stepFolder.js';
+import { partEntries, passThroughParts } from '../stepFolder.js';
 import { corpusWideRunner } from './corpusWide.js';
 import { inFlightOf, type RunContext } from './runner.js';
 
@@ -23,6 +26,8 @@ interface ArtifactsRecord {
   fingerprint: string;
   files: FileEntry[];
   stats: Record<string, number>;
+  /** What a stage with `keep` filters by. */
+  learned?: Record<string, unknown>;
 }
 
 /** One part's summed counts, sorted by key: a killed run recounts only the parts without one. */
@@ -98,17 +103,55 @@ async function learn(ctx: RunContext, stage: ArtifactStage, step: StepPlan, sour
     await writeFileAtomic(path, data);
     files.push({ file: name, rows: 0, bytes: (await stat(path)).size, sha256: await sha256File(path) });
   }
-  const record = { fingerprint: step.fingerprint, files, stats: { ...out.stats, sampleFraction } };
+  const record: ArtifactsRecord = { fingerprint: step.fingerprint, files, stats: { ...out.stats, sampleFraction }, ...(out.learned ? { learned: out.learned } : {}) };
   await writeJsonAtomic(recordPath, record);
   return record;
 }
 
-export const artifactRunner = corpusWideRunner('artifact', { recordDirs: [COUNTS_DIR], recordFiles: [] }, async (ctx, stage, step, source) => {
+/** The second pass of a stage with `keep`: each upstream part to a kept and a rejected part file, in order. */
+async function filterPart(stage: ArtifactStage, step: StepPlan, entry: PartEntry, source: StepSource, learned: Record<string, unknown>): Promise<PartRecord> {
+  const name = partName(entry.part);
+  const kept = new DocTableWriter(join(step.path, `${name}.parquet`), false);
+  const rejected = new DocTableWriter(join(step.path, 'rejected', `${name}.parquet`), true);
+  const counters = emptyCounters();
+  for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
+    const bytes = utf8Bytes(doc.text);
+    counters.docsIn++;
+    counters.bytesIn += bytes;
+    const reason = stage.keep!(doc, step.runOptions, learned);
+    if (reason === null) {
+      await kept.write(doc);
+      counters.docsOut++;
+      counters.bytesOut += bytes;
+      countLanguage(counters.extra, doc.meta.lang, bytes);
+    } else {
+      counters.dropped[reason] = (counters.dropped[reason] ?? 0) + 1;
+      await rejected.write({ ...doc, stage: step.stage, reason });
+    }
+  }
+  const out = await kept.finish(true);
+  const rej = await rejected.finish(false);
+  const record: PartRecord = { part: entry.part, fingerprint: step.fingerprint, from: entry.from, output: relEntry(step.path, out!), rejected: rej ? relEntry(step.path, rej) : null, counters: stripCpu(counters) };
+  await writeJsonAtomic(partRecordPath(step.path, entry.part), record);
+  return record;
+}
+
+/** Kept and dropped documents by what the stage learned, reusing the parts already filtered. */
+async function filterAll(stage: ArtifactStage, step: StepPlan, source: StepSource, learned: Record<string, unknown>, complete: Map<number, PartRecord>) {
+  const records: PartRecord[] = [];
+  for (const entry of source.manifest.parts) records.push(complete.get(entry.part) ?? (await filterPart(stage, step, entry, source, learned)));
+  const totals = emptyCounters();
+  for (const r of records) mergeCounters(totals, { ...r.counters, cpuMs: 0 });
+  return { parts: partEntries(records), totals: stripCpu(totals) };
+}
+
+export const artifactRunner = corpusWideRunner('artifact', { recordDirs: [COUNTS_DIR], recordFiles: [] }, async (ctx, stage, step, source, complete) => {
   const record = await learn(ctx, stage, step, source);
   const files = [
     ...record.files,
     await fileEntry(step.path, ARTIFACTS_RECORD),
     ...(await Promise.all(source.manifest.parts.map((p) => fileEntry(step.path, join(COUNTS_DIR, `${partName(p.part)}.json`))))),
   ];
-  return { ...passThroughParts(step, source), reduce: record.stats, files };
+  const docs = stage.keep ? await filterAll(stage, step, source, record.learned ?? {}, complete) : passThroughParts(step, source);
+  return { ...docs, reduce: record.stats, files };
 });

@@ -4,8 +4,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File, writeFileAtomic, writeJsonAtomic } from '../../datasets/atomicFile.js';
-import { emptyCounters, mergeCounters, stripCpu } from '../../datasets/counters.js';
-import { utf8Bytes } from '../../datasets/doc.js';
+import { countLanguage, emptyCounters, mergeCounters, stripCpu } from '../../datasets/counters.js';
+import { utf8Bytes, type MetaValue } from '../../datasets/doc.js';
 import { DocTableWriter, readDocTable, readIds } from '../../datasets/docTable.js';
 import type { DedupStage, KeyColumns } from '../../stages/stage.js';
 import { batchesOf, inOrder } from '../batches.js';
@@ -72,7 +72,7 @@ async function featuresOf(stage: DedupStage, step: StepPlan, source: StepSource,
     const hasAny = [...wanted].some((g) => g >= base && g < base + entry.output.rows);
     if (hasAny) {
       for await (const doc of readDocTable(join(source.step.path, entry.output.file))) {
-        if (wanted.has(i)) out.set(i, stage.verify!.features(doc.text, step.runOptions, state));
+        if (wanted.has(i)) out.set(i, stage.verify!.features(doc, step.runOptions, state));
         i++;
       }
     }
@@ -136,7 +136,20 @@ async function rootIds(source: StepSource, roots: Set<number>): Promise<Map<numb
   return ids;
 }
 
-async function filterPart(step: StepPlan, entry: PartEntry, source: StepSource, base: number, rep: Int32Array, ids: Map<number, string>): Promise<PartRecord> {
+/** What the filter pass annotates: cluster sizes (by representative) and the stage's meta for a size. */
+interface Annotate {
+  sizes: Int32Array;
+  meta?: (size: number) => Record<string, MetaValue>;
+}
+
+/** Members per cluster, counted at each cluster's kept document (every document is its own cluster at least). */
+function clusterSizes(rep: Int32Array): Int32Array {
+  const sizes = new Int32Array(rep.length);
+  for (let i = 0; i < rep.length; i++) sizes[rep[i]]++;
+  return sizes;
+}
+
+async function filterPart(step: StepPlan, entry: PartEntry, source: StepSource, base: number, rep: Int32Array, ids: Map<number, string>, annotate: Annotate): Promise<PartRecord> {
   const name = partName(entry.part);
   const kept = new DocTableWriter(join(step.path, `${name}.parquet`), false);
   const rejected = new DocTableWriter(join(step.path, 'rejected', `${name}.parquet`), true);
@@ -148,9 +161,10 @@ async function filterPart(step: StepPlan, entry: PartEntry, source: StepSource, 
     counters.bytesIn += bytes;
     const root = rep[g];
     if (root === g) {
-      await kept.write(doc);
+      await kept.write(annotate.meta ? { ...doc, meta: { ...doc.meta, ...annotate.meta(annotate.sizes[g]) } } : doc);
       counters.docsOut++;
       counters.bytesOut += bytes;
+      countLanguage(counters.extra, doc.meta.lang, bytes);
     } else {
       counters.dropped.duplicate = (counters.dropped.duplicate ?? 0) + 1;
       await rejected.write({ ...doc, meta: { ...doc.meta, dupCluster: root, dupOf: ids.get(root) ?? null }, stage: step.stage, reason: 'duplicate' });
@@ -194,9 +208,11 @@ export const dedupRunner = corpusWideRunner('dedup', { recordDirs: [KEYS_DIR], r
   // Filter: keep each cluster's first document; the others go to rejected/ with the cluster and kept id.
   const records: PartRecord[] = [];
   let base = 0;
+  const clusterMeta = stage.clusterMeta;
+  const annotate: Annotate = { sizes: clusterSizes(rep), ...(clusterMeta ? { meta: (n: number) => clusterMeta(n, step.runOptions) } : {}) };
   for (const entry of upParts) {
     const old = keptParts.get(entry.part);
-    records.push(old ?? (await filterPart(step, entry, source, base, rep, ids)));
+    records.push(old ?? (await filterPart(step, entry, source, base, rep, ids, annotate)));
     base += entry.output.rows;
   }
   const totals = emptyCounters();

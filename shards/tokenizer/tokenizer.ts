@@ -198,8 +198,8 @@ export function fromHuggingFace(json: unknown, name = 'tokenizer.json'): Tokeniz
   for (const t of j.added_tokens ?? []) specials[t.content] = t.id;
   // The pattern: plain ByteLevel means GPT-2's; a Split with the cl100k regex means cl100k.
   const split = j.pre_tokenizer?.pretokenizers?.find((p) => p.type === 'Split')?.pattern?.Regex;
-  const pattern: PatternName = split === PATTERN_SOURCE.cl100k ? 'cl100k' : 'gpt2';
-  if (split !== undefined && split !== PATTERN_SOURCE.cl100k) throw new Error(`${name}: unsupported pre-tokenizer regex ${JSON.stringify(split)} (sluice knows gpt2 and cl100k)`);
+  const pattern: PatternName = split === PATTERN_SOURCE.cl100k ? 'cl100k' : split === PATTERN_SOURCE.cjk ? 'cjk' : 'gpt2';
+  if (split !== undefined && split !== PATTERN_SOURCE.cl100k && split !== PATTERN_SOURCE.cjk) throw new Error(`${name}: unsupported pre-tokenizer regex ${JSON.stringify(split)} (sluice knows gpt2, cl100k and cjk)`);
   return new Tokenizer({ name, pattern, style: 'merges', tokens, merges, specials });
 }
 

@@ -27,6 +27,28 @@ export function shingleHashes(normalized: string, n: number, h32Raw: H32Raw): Ui
   return out;
 }
 
+/** Hashes of every `n`-character shingle of normalized text with its spaces removed (for scripts without spaces). */
+export function charShingleHashes(normalized: string, n: number, h32Raw: H32Raw): Uint32Array {
+  const chars = [...normalized.replace(/ /g, '')];
+  if (chars.length === 0) return new Uint32Array(0);
+  const joined = chars.join('');
+  if (scratch.length < joined.length * 3) scratch = new Uint8Array(joined.length * 3);
+  const { written } = encoder.encodeInto(joined, scratch);
+  const bytes = scratch.subarray(0, written);
+  // Byte offset of every character start.
+  const starts = new Int32Array(chars.length + 1);
+  for (let i = 0, b = 0; i < chars.length; i++) {
+    starts[i] = b;
+    const c = chars[i].codePointAt(0)!;
+    b += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  starts[chars.length] = written;
+  if (chars.length < n) return Uint32Array.of(h32Raw(bytes, 0) >>> 0);
+  const out = new Uint32Array(chars.length - n + 1);
+  for (let i = 0; i + n <= chars.length; i++) out[i] = h32Raw(bytes.subarray(starts[i], starts[i + n]), 0) >>> 0;
+  return out;
+}
+
 /** murmur3 fmix32: a bijection on 32-bit integers with full avalanche. */
 export function fmix32(h: number): number {
   h ^= h >>> 16;

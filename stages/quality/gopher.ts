@@ -30,7 +30,12 @@ interface TokenStats {
   alpha: number;
 }
 
-function tokenStats(each: (visit: (t: string) => void) => void): TokenStats {
+/** Whether a token counts as a stop word (the language's list; case-sensitive, as datatrove). */
+export type StopWordTest = (token: string) => boolean;
+
+const englishStop: StopWordTest = (w) => STOP_WORDS.has(w);
+
+function tokenStats(each: (visit: (t: string) => void) => void, isStop: StopWordTest): TokenStats {
   const s: TokenStats = { tokens: 0, words: 0, wordChars: 0, stop: 0, alpha: 0 };
   each((w) => {
     s.tokens++;
@@ -38,15 +43,23 @@ function tokenStats(each: (visit: (t: string) => void) => void): TokenStats {
       s.words++;
       s.wordChars += w.length;
     }
-    if (STOP_WORDS.has(w)) s.stop++; // case-sensitive, as datatrove
+    if (isStop(w)) s.stop++;
     if (hasAlpha(w)) s.alpha++;
   });
   return s;
 }
 
-/** Gopher quality statistics; without `words` the tokens are streamed, so a document of any size costs no word array. */
-export function gopherQuality(text: string, words?: string[]): GopherQualityScores {
-  const t = tokenStats(words ? (visit) => words.forEach((w) => visit(w)) : (visit) => forEachWord(text, (w) => visit(w)));
+/**
+ * Gopher quality statistics. `words` are the document's tokens; without them the tokens are streamed by `each`
+ * (default: the space-and-punctuation rule), so a document of any size costs no word array.
+ */
+export function gopherQuality(
+  text: string,
+  words?: string[],
+  isStop: StopWordTest = englishStop,
+  each: (text: string, visit: (t: string) => void) => void = (x, visit) => forEachWord(x, (w) => visit(w)),
+): GopherQualityScores {
+  const t = tokenStats(words ? (visit) => words.forEach((w) => visit(w)) : (visit) => each(text, visit), isStop);
   const n = Math.max(t.tokens, 1);
   const lines = text.split(/\r?\n/);
   let bullets = 0;

@@ -1,6 +1,10 @@
 // Word splitting shared by the quality heuristics: words keep inner apostrophes, hyphens and dots
 // ("don't", "e-mail", "3.5"); other punctuation marks are separate tokens, as a Treebank tokenizer gives.
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.\-][\p{L}\p{M}\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]+/gu;
+// Zero-width (non-)joiners inside a word belong to it (Malayalam chillu, Persian, Indic conjuncts), and the
+// Ethiopic word space ፡ separates words as a space does.
+const W = '\\p{L}\\p{M}\\p{N}';
+const ZW = '\\u200C\\u200D';
+const WORD = new RegExp(`[${W}][${W}${ZW}]*(?:['’.\\-][${W}][${W}${ZW}]*)*|[^\\s${W}\\u1361]+`, 'gu');
 const HAS_WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
 const HAS_ALPHA = /\p{L}/u;
 

@@ -34,8 +34,8 @@ test('a TypeScript definition with a bad option fails with the file and the key 
   assert.equal(r.status, 1);
   assert.equal(r.stderr, 'sluice: x.ts: steps[1].minChars: expected number, got "ten"\n');
   writeFileSync(join(dir, 'y.json'), JSON.stringify({ name: 'y', steps: [{ stage: 'normalize', colour: 'red' }] }));
-  assert.equal(sluice(['run', 'y.json'], dir).stderr, 'sluice: y.json: steps[0]: unknown option "colour" (valid: unicode, stripControl, collapseBlankLines, minChars, maxChars)\n');
-  assert.equal(sluice(['run', 'nope'], dir).stderr, 'sluice: pipeline nope: no such file and no built-in pipeline of that name (built-in: corpus)\n');
+  assert.equal(sluice(['run', 'y.json'], dir).stderr, 'sluice: y.json: steps[0]: unknown option "colour" (valid: unicode, stripControl, collapseBlankLines, widthFold, minChars, maxChars)\n');
+  assert.equal(sluice(['run', 'nope'], dir).stderr, 'sluice: pipeline nope: no such file and no built-in pipeline of that name (built-in: corpus, multilingual)\n');
 });
 
 test('a JSON definition runs end to end; inspect summarizes the run, a step and a part file', () => {

@@ -7,7 +7,7 @@ const ok = { name: 'x', input: { paths: ['a.jsonl'] }, steps: [{ stage: 'normali
 test('defaults fill every option and step folders are numbered', () => {
   const p = validatePipeline(ok, 'pipelines/x.ts');
   assert.deepEqual(p.steps.map((s) => s.dir), ['01-normalize', '02-passthrough']);
-  assert.deepEqual(p.steps[0].options, { unicode: 'NFC', stripControl: true, collapseBlankLines: true, minChars: 1, maxChars: 0 });
+  assert.deepEqual(p.steps[0].options, { unicode: 'NFC', stripControl: true, collapseBlankLines: true, widthFold: false, minChars: 1, maxChars: 0 });
   assert.equal(p.input.format, 'auto');
   assert.equal(p.batchDocs, 512);
 });
@@ -19,10 +19,10 @@ test('a bad option value names the file and the path of the key', () => {
 
 test('unknown stage options, unknown stages and unknown top-level keys are errors naming the key', () => {
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'normalize', minChar: 3 }] }, 'p.json'), {
-    message: 'p.json: steps[0]: unknown option "minChar" (valid: unicode, stripControl, collapseBlankLines, minChars, maxChars)',
+    message: 'p.json: steps[0]: unknown option "minChar" (valid: unicode, stripControl, collapseBlankLines, widthFold, minChars, maxChars)',
   });
   assert.throws(() => validatePipeline({ ...ok, steps: [{ stage: 'html-strp' }] }, 'p.json'), {
-    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, normalize, passthrough, quality-scores, quality, exact-dedup, minhash-dedup, bpe-train, encode)',
+    message: 'p.json: steps[0].stage: unknown stage "html-strp" (stages: html-strip, lang-detect, lang-share, normalize, passthrough, quality-scores, quality, exact-dedup, minhash-dedup, bpe-train, encode)',
   });
   assert.throws(() => validatePipeline({ ...ok, thread: 2 }, 'p.json'), {
     message: 'p.json: unknown key "thread" (valid: name, description, input, output, batchDocs, batchBytes, validationFraction, stageModules, steps)',

