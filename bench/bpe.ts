@@ -12,6 +12,7 @@ import { encode as gptTokenizerEncode } from 'gpt-tokenizer/encoding/gpt2';
 import { planParts } from '../datasets/inputs.js';
 import { readPart } from '../datasets/readPart.js';
 import { gpt2 } from '../shards/tokenizer/gpt2.js';
+import { workerExecArgv } from '../pipelines/workerArgv.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -46,7 +47,7 @@ export async function benchEncode(): Promise<string> {
   for (const r of results) lines.push(`  ${r.name.padEnd(24)} ${(mb / r.s).toFixed(2).padStart(6)} MB/s  ${(r.tokens / r.s / 1e6).toFixed(2).padStart(5)} M tokens/s  ratio ${(peer / r.s).toFixed(2)}`);
   // Worker threads: the same texts in batches across a pool.
   const threads = availableParallelism();
-  const pool = new Piscina({ filename: new URL('./encodeWorker.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
+  const pool = new Piscina({ filename: new URL('./encodeWorker.js', import.meta.url).href, minThreads: threads, maxThreads: threads, execArgv: workerExecArgv() });
   const batches: string[][] = [];
   for (let i = 0; i < texts.length; i += 64) batches.push(texts.slice(i, i + 64));
   await Promise.all(batches.slice(0, threads * 4).map((b) => pool.run(b))); // load gpt2 in every worker first
@@ -86,8 +87,9 @@ function trainChild(which: 'ours' | 'hf', file: string, threads: number, vocab: 
     import { Piscina } from 'piscina';
     import { trainBpe } from ${JSON.stringify(join(dist, 'stages', 'bpe', 'train.js'))};
     import { peakRssBytes } from ${JSON.stringify(join(dist, 'datasets', 'peakRss.js'))};
+    import { workerExecArgv } from ${JSON.stringify(join(dist, 'pipelines', 'workerArgv.js'))};
     const t0 = performance.now();
-    const pool = new Piscina({ filename: ${JSON.stringify(join(dist, 'pipelines', 'worker.js'))}, minThreads: ${threads}, maxThreads: ${threads} });
+    const pool = new Piscina({ filename: ${JSON.stringify(join(dist, 'pipelines', 'worker.js'))}, minThreads: ${threads}, maxThreads: ${threads}, execArgv: workerExecArgv() });
     const options = { vocabSize: ${vocab}, minFrequency: 1, specialTokens: [], pattern: 'gpt2', maxTrainBytes: 1e12, validationFraction: 0 };
     const step = { stage: 'bpe-train', options, key: 'bench' };
     const totals = new Map();

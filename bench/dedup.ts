@@ -13,6 +13,7 @@ import { encodeKeys } from '../pipelines/runners/keysFile.js';
 import { bandKey, candidateProbability, jaccard, minhashSignature, permutationSeeds, shingleHashes, uniqueSorted } from '../stages/dedup/minhash.js';
 import { dedupNormalize } from '../stages/dedup/normalize.js';
 import { minhashDedup, minhashKeys } from '../stages/minhashDedup.js';
+import { workerExecArgv } from '../pipelines/workerArgv.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,7 +34,7 @@ export async function benchSignatures(): Promise<string> {
   minhashKeys(texts.map((text) => ({ text })), o, state);
   const one = (performance.now() - t0) / 1000;
   const threads = availableParallelism();
-  const pool = new Piscina({ filename: new URL('../pipelines/worker.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
+  const pool = new Piscina({ filename: new URL('../pipelines/worker.js', import.meta.url).href, minThreads: threads, maxThreads: threads, execArgv: workerExecArgv() });
   const spec = { stage: 'minhash-dedup', options: o, key: 'bench' };
   const batches: { id: string; source: string; text: string; meta: object }[][] = [];
   for (let i = 0; i < texts.length; i += 256) batches.push(texts.slice(i, i + 256).map((text, k) => ({ id: `${i + k}`, source: 'b', text, meta: {} })));

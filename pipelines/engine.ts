@@ -15,6 +15,7 @@ import { runnerFor, segmentsOf } from './runners/index.js';
 import type { RunContext } from './runners/runner.js';
 import { lockRun } from './runLock.js';
 import { prepareStepFolder } from './stepFolder.js';
+import { workerExecArgv } from './workerArgv.js';
 
 export type { OnBadInput, RunOptions, RunPlan, RunStats, StepPlan, StepStats } from './plan.js';
 
@@ -158,6 +159,7 @@ export class Engine {
       maxThreads: this.threads,
       idleTimeout: 60_000,
       workerData: setup,
+      execArgv: workerExecArgv(),
     });
     return this.pool;
   }
