@@ -4,7 +4,7 @@ NODE ?= node
 SLUICE = $(NODE) dist/pipelines/cli.js
 SRC = $(shell find pipelines stages datasets shards trainer test bench -name '*.ts' 2>/dev/null)
 
-.PHONY: all install build corpus sample test test-slurm prune-dist bench pretrain slurm-up slurm-down clean
+.PHONY: all install build corpus sample test test-slurm test-browser prune-dist bench pretrain slurm-up slurm-down clean
 
 all: corpus
 
@@ -28,6 +28,7 @@ sample: build data/sample/.complete
 
 corpus: sample
 	$(SLUICE) run corpus
+	$(SLUICE) report out/corpus
 
 # Compiled files whose source is gone (a deleted or moved test would otherwise keep running until `make clean`).
 prune-dist:
@@ -44,6 +45,12 @@ test-slurm: sample prune-dist
 	bash .ci/slurm-up.sh
 	SLUICE_REQUIRE_SLURM=1 $(NODE) --test --test-reporter=spec dist/test/pipelines/slurm.test.js; rc=$$?; bash .ci/slurm-down.sh; exit $$rc
 
+# The run report's test in headless Chromium (installs Debian's chromium when missing; needs root for that): a
+# missing browser fails it here instead of skipping.
+test-browser: sample prune-dist
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } || { echo "test-browser: chromium is missing; run as root (or: apt-get install chromium)"; exit 1; }
+	SLUICE_REQUIRE_BROWSER=1 $(NODE) --test --test-reporter=spec dist/test/pipelines/report.test.js
+
 bench: corpus
 	$(NODE) dist/bench/run.js
 
@@ -52,6 +59,7 @@ bench: corpus
 pretrain: corpus
 	$(SLUICE) train --config trainer/pretrain.json --resume
 	$(SLUICE) generate out/pretrain --prompt "The" --max-tokens 60 --seed 1
+	$(SLUICE) report out/pretrain
 
 # A one-node Slurm cluster on localhost (installs slurm-wlm and munge from Debian when missing; needs root), for
 # `sluice run --executor slurm` and its test; slurm-down stops only the daemons slurm-up started.

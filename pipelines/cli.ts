@@ -2,7 +2,7 @@
 // The `sluice` command line: run, status, stages, inspect, encode/decode, train, generate, eval, sample-corpus.
 // Errors are caught once here. The trainer's commands are loaded only when one of them runs, so the data
 // commands never load TensorFlow.js.
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -117,6 +117,21 @@ await yargs(hideBin(process.argv))
         .option('verify', { type: 'boolean', default: false, describe: 'shards: check every checksum and token id' }),
     async (argv) => {
       process.stdout.write(`${await inspectPath(resolve(argv.path), argv.rows, argv.verify)}\n`);
+    },
+  )
+  .command(
+    'report <run>',
+    'write <run>/report.html: what a pipeline or training run kept, dropped and learned, with charts (one offline file)',
+    (y) =>
+      y
+        .positional('run', { type: 'string', demandOption: true, describe: 'a pipeline run folder (out/corpus) or a training run folder (out/pretrain)' })
+        .option('out', { type: 'string', describe: 'write the page here instead' })
+        .option('sample-parts', { type: 'number', default: 16, describe: 'part files read per step for examples and score histograms' }),
+    async (argv) => {
+      const { writeReport } = await import('./report/report.js');
+      const r = await writeReport(argv.run, { out: argv.out, limits: { parts: Math.max(1, argv['sample-parts']), examples: 3 } });
+      const shown = relative(process.cwd(), r.path);
+      process.stdout.write(`report: ${shown.startsWith('..') ? r.path : shown} (${(r.bytes / 1024).toFixed(0)} KB, ${r.charts} charts, ${(r.ms / 1000).toFixed(1)} s)\n`);
     },
   )
   .command(

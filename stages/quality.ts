@@ -2,9 +2,8 @@
 // rule it fails. The options are FineWeb-1's (datatrove defaults) and apply to English; with perLanguage, every
 // other language gets FineWeb-2's thresholds for it and no C4 rules (languageConfig.ts). null turns a rule off.
 import { z } from 'zod';
-import type { Doc } from '../datasets/doc.js';
-import { DUP_NGRAMS, TOP_NGRAMS } from './quality/gopher.js';
 import { FINEWEB2_FIXED, languageThresholds } from './quality/languageConfig.js';
+import { firstFailed } from './quality/rules.js';
 import { defineStage, type StageOutput } from './stage.js';
 
 const limit = (v: number, what: string) => z.number().min(0).nullable().default(v).describe(what);
@@ -39,56 +38,6 @@ const options = z
   .strict();
 
 type Options = z.output<typeof options>;
-type Check = (m: Doc['meta'], o: Options) => string | null;
-
-const num = (m: Doc['meta'], k: string): number => {
-  const v = m[k];
-  return typeof v === 'number' ? v : NaN;
-};
-const below = (v: number, min: number | null): boolean => min !== null && v < min;
-const above = (v: number, max: number | null): boolean => max !== null && v > max;
-
-const GOPHER: Check = (m, o) => {
-  const words = num(m, 'gopher.words');
-  if (below(words, o.minWords)) return 'gopher.short-doc';
-  if (above(words, o.maxWords)) return 'gopher.long-doc';
-  if (below(num(m, 'gopher.meanWordLength'), o.minMeanWordLength)) return 'gopher.mean-word-length-low';
-  if (above(num(m, 'gopher.meanWordLength'), o.maxMeanWordLength)) return 'gopher.mean-word-length-high';
-  if (above(num(m, 'gopher.hashRatio'), o.maxSymbolWordRatio)) return 'gopher.hash-ratio';
-  if (above(num(m, 'gopher.ellipsisRatio'), o.maxSymbolWordRatio)) return 'gopher.ellipsis-ratio';
-  if (above(num(m, 'gopher.bulletLines'), o.maxBulletLines)) return 'gopher.bullet-lines';
-  if (above(num(m, 'gopher.ellipsisLines'), o.maxEllipsisLines)) return 'gopher.ellipsis-lines';
-  if (below(num(m, 'gopher.alphaWords'), o.minAlphaWords)) return 'gopher.alpha-words';
-  if (below(num(m, 'gopher.stopWords'), o.minStopWords)) return 'gopher.stop-words';
-  return null;
-};
-
-const REPETITION: Check = (m, o) => {
-  if (above(num(m, 'repetition.dupParaFrac'), o.maxDupParaFrac)) return 'repetition.dup-para-frac';
-  if (above(num(m, 'repetition.dupParaCharFrac'), o.maxDupParaCharFrac)) return 'repetition.dup-para-char-frac';
-  if (above(num(m, 'repetition.dupLineFrac'), o.maxDupLineFrac)) return 'repetition.dup-line-frac';
-  if (above(num(m, 'repetition.dupLineCharFrac'), o.maxDupLineCharFrac)) return 'repetition.dup-line-char-frac';
-  for (const [i, n] of TOP_NGRAMS.entries()) if (above(num(m, `repetition.top${n}gram`), o.maxTopNgram[i])) return `repetition.top-${n}-gram`;
-  for (const [i, n] of DUP_NGRAMS.entries()) if (above(num(m, `repetition.dup${n}gram`), o.maxDupNgram[i])) return `repetition.dup-${n}-gram`;
-  return null;
-};
-
-const C4: Check = (m, o) => {
-  if (o.dropLoremIpsum && m['c4.lorem'] === true) return 'c4.lorem-ipsum';
-  if (o.dropCurlyBracket && m['c4.curly'] === true) return 'c4.curly-bracket';
-  if (below(num(m, 'c4.sentences'), o.minSentences)) return 'c4.too-few-sentences';
-  return null;
-};
-
-const FINEWEB: Check = (m, o) => {
-  if (below(num(m, 'fineweb.linePunct'), o.minLinePunct)) return 'fineweb.line-punct';
-  if (above(num(m, 'fineweb.shortLines'), o.maxShortLines)) return 'fineweb.short-lines';
-  if (above(num(m, 'fineweb.dupLineChars'), o.maxDupLineChars)) return 'fineweb.dup-line-chars';
-  if (above(num(m, 'fineweb.newlineRatio'), o.maxNewlineRatio)) return 'fineweb.list-ratio';
-  return null;
-};
-
-const FAMILIES = { 'gopher-quality': GOPHER, 'gopher-repetition': REPETITION, c4: C4, fineweb: FINEWEB } as const;
 
 const FINEWEB2_ORDER = ['gopher-repetition', 'fineweb', 'gopher-quality'] as const;
 
@@ -152,8 +101,7 @@ export const quality = defineStage({
       }
       const own = optionsFor(o, lang, perLang);
       const judged = own?.o ?? o;
-      let reason: string | null = null;
-      for (const r of own?.rules ?? o.rules) if ((reason = FAMILIES[r](doc.meta, judged))) break;
+      const reason = firstFailed(doc.meta, judged, own?.rules ?? o.rules);
       if (reason) out.rejected.push({ doc, reason });
       else out.kept.push(doc);
       // Every drop per language, so a multilingual run shows what each language lost and why.

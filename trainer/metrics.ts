@@ -67,6 +67,16 @@ export class Metrics {
     this.say(`step ${step}: validation loss ${loss.toFixed(4)}, perplexity ${perplexity.toFixed(2)} (${tokens.toLocaleString('en-US')} tokens)`);
   }
 
+  /** A text sampled from the model at `step` (the run report shows them in order). */
+  sample(step: number, text: string): void {
+    appendFileSync(this.jsonl, `${JSON.stringify({ type: 'sample', step, text })}\n`);
+  }
+
+  /** The unigram model's loss on the validation tokens: the line a model must get under. */
+  baseline(step: number, loss: number, perplexity: number, tokens: number): void {
+    appendFileSync(this.jsonl, `${JSON.stringify({ type: 'baseline', step, unigramLoss: loss, unigramPerplexity: perplexity, tokens })}\n`);
+  }
+
   say(text: string): void {
     if (this.quiet) return;
     process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}${text}\n`);

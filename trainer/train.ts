@@ -2,8 +2,9 @@
 // clip -> AdamW with warmup + cosine LR; evaluation, metrics and checkpoints on schedule; exact resume.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { writeJsonAtomic } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
 import { DataLoader } from '../shards/loader.js';
 import { findShards } from '../shards/locate.js';
@@ -71,6 +72,9 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const tokenizerFile = manifest.tokenizer.file ? join(shards, manifest.tokenizer.file) : null;
   if (!tokenizerFile || !existsSync(tokenizerFile)) throw new UserError(`${join(shards, 'manifest.json')}: no tokenizer.json beside the shards; rerun the encode step`);
   await mkdir(runDir, { recursive: true });
+  // Where this run's data came from, relative to the run folder (the report links a training run to its corpus).
+  const pipelineRun = existsSync(join(shards, '..', '..', 'run.json')) ? relative(runDir, join(shards, '..', '..')) : null;
+  await writeJsonAtomic(join(runDir, 'train.json'), { format: 'sluice.train', shards: relative(runDir, shards), pipelineRun, model: modelCfg, train: cfg });
 
   const model = new GPT(modelCfg);
   let params = ckpt ? fromNamed(model.specs, ckpt.params, join(ckpt.dir, 'model.safetensors')) : initParams(modelCfg, cfg.seed);
@@ -121,6 +125,12 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     );
   };
 
+  let sample: string | null = null;
+  const tok = loadTokenizer(tokenizerFile);
+  const eot = manifest.tokenizer.eotId;
+  // Seeded by the run's seed: the same run samples the same texts, and sampling draws nothing from training's RNG.
+  const drawSample = (): string => tok.decode(generate(model, params, [eot], { maxTokens: cfg.sampleTokens, temperature: 0.8, topK: 40, topP: 0.95, seed: cfg.seed, stopId: eot }));
+
   for (let step = startStep; step < cfg.steps; step++) {
     const t0 = performance.now();
     const lr = learningRate(step, cfg);
@@ -159,23 +169,19 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     if ((cfg.evalEvery > 0 && done % cfg.evalEvery === 0) || done === cfg.steps) {
       lastVal = evaluate(model, params, valBatches, B, T);
       metrics.eval(done, lastVal.loss, lastVal.perplexity, lastVal.tokens);
+      if (cfg.sampleTokens > 0) metrics.sample(done, (sample = drawSample()));
     }
     if ((cfg.checkpointEvery > 0 && done % cfg.checkpointEvery === 0) || done === cfg.steps) await checkpoint(done);
   }
   await loader.close();
 
   let unigram: EvalResult | null = null;
-  let sample: string | null = null;
   if (startStep < cfg.steps || !lastVal) {
     lastVal ??= evaluate(model, params, valBatches, B, T);
     unigram = unigramEval(await unigramCounts(shards, modelCfg.vocabSize), valBatches, B, T);
+    metrics.baseline(cfg.steps, unigram.loss, unigram.perplexity, unigram.tokens);
     metrics.say(`validation perplexity ${lastVal.perplexity.toFixed(2)} (loss ${lastVal.loss.toFixed(4)}); unigram model of the training split on the same tokens: ${unigram.perplexity.toFixed(2)} (loss ${unigram.loss.toFixed(4)})`);
-    if (cfg.sampleTokens > 0) {
-      const tok = loadTokenizer(tokenizerFile);
-      const eot = manifest.tokenizer.eotId;
-      const ids = generate(model, params, [eot], { maxTokens: cfg.sampleTokens, temperature: 0.8, topK: 40, topP: 0.95, seed: cfg.seed, stopId: eot });
-      sample = tok.decode(ids);
-    }
+    if (cfg.sampleTokens > 0) sample ??= drawSample();
   }
   const fpt = flopsPerToken(modelCfg, T);
   const tps = (tokensSeen - (ckpt ? ckpt.state.tokensSeen : 0)) / Math.max(1e-9, (elapsedMs - (ckpt ? ckpt.state.elapsedMs : 0)) / 1000);
