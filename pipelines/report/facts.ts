@@ -1,7 +1,5 @@
 // What a run report shows, as plain data collected from the run's own files (stats.json, manifests, part files,
 // shards, metrics.jsonl); the page is made from these alone, and the test compares them with those files.
-import type { StepMetrics } from '../../trainer/metrics.js';
-
 export interface StepFacts {
   dir: string;
   stage: string;
@@ -124,8 +122,16 @@ export interface PipelineFacts {
   notes: string[];
 }
 
-/** A logged training step, as metrics.jsonl's train lines hold it. */
-export type TrainPoint = StepMetrics;
+/** A train line of metrics.jsonl (the file format trainer/metrics.ts writes; pipelines/ does not import trainer/). */
+export interface TrainPoint {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokensPerSec: number;
+  tokensSeen: number;
+  elapsedSec: number;
+}
 
 export interface TrainingFacts {
   run: string;
