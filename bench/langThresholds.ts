@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { decodeText, sniffHtmlCharset } from '../datasets/charset.js';
-import { removeBoilerplate } from '../stages/html/boilerplate.js';
+import { extractMain } from '../stages/html/extractMain.js';
 import { extractHtml } from '../stages/html/extract.js';
 import { htmlStrip } from '../stages/htmlStrip.js';
 import { CLD3_LANGUAGES, detect, langDetect } from '../stages/langDetect.js';
@@ -100,11 +100,12 @@ function webPages(id: Parameters<typeof detect>[0], o: ReturnType<typeof langDet
   const r = { pages: 0, right: 0, keptRight: 0, keptWrong: 0, fixedRight: 0, fixedWrong: 0 };
   for (const f of readdirSync(dir).sort()) {
     const bytes = gunzipSync(readFileSync(join(dir, f)));
-    const ex = extractHtml(decodeText(bytes, sniffHtmlCharset(bytes)).text);
+    const html = decodeText(bytes, sniffHtmlCharset(bytes)).text;
+    const ex = extractHtml(html);
     const base = (ex.lang ?? '').toLowerCase().split(/[-_]/)[0];
     const truth = ALIAS[base] ?? base;
     if (!CLD3_LANGUAGES.has(truth)) continue;
-    const got = detect(id, removeBoilerplate(ex.blocks, strip).text, o);
+    const got = detect(id, extractMain(html, strip).text, o);
     if (got.lang === 'und') continue;
     const lang = got.lang.split('-')[0];
     const ok = lang === truth;

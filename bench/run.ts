@@ -12,6 +12,7 @@ import { benchCjkDedup } from './cjkDedup.js';
 import { benchCjkTokenizer } from './cjkTokenizer.js';
 import { derive as langThresholds } from './langThresholds.js';
 import { benchSegmenter, benchUdhrFilters } from './languages.js';
+import { benchHtmlEval } from './htmlEval.js';
 import { benchHtml, benchLang, benchQuality } from './textStages.js';
 
 const engineMB = Number(process.env.BENCH_ENGINE_MB ?? 1024);
@@ -19,7 +20,7 @@ const wanted = new Set((process.env.BENCH ?? 'engine,parquet,html,lang,languages
 const machine = `${process.platform} ${process.arch}, node ${process.version}, ${availableParallelism()} cores`;
 process.stdout.write(`sluice bench — ${new Date().toISOString().slice(0, 10)} — ${machine}\n\n`);
 if (wanted.has('parquet')) process.stdout.write(`${await benchParquet()}\n\n`);
-if (wanted.has('html')) process.stdout.write(`${await benchHtml()}\n\n`);
+if (wanted.has('html')) process.stdout.write(`${await benchHtmlEval()}\n\n${await benchHtml()}\n\n`);
 if (wanted.has('lang')) process.stdout.write(`${await benchLang()}\n\n`);
 if (wanted.has('languages')) process.stdout.write(`${benchSegmenter()}\n\n${(await langThresholds()).report}\n\n${await benchUdhrFilters()}\n\n`);
 if (wanted.has('cjk')) process.stdout.write(`${await benchCjkDedup()}\n\n${benchCjkTokenizer()}\n\n`);

@@ -11,7 +11,9 @@ import type { Doc } from '../datasets/doc.js';
 import { readDocTable, readRows } from '../datasets/docTable.js';
 import { findStepFolder } from '../pipelines/runFolder.js';
 import { readEmail } from '../datasets/email.js';
-import { joinBlocks, removeBoilerplate } from '../stages/html/boilerplate.js';
+import { joinBlocks } from '../stages/html/boilerplate.js';
+import { extractMain, joinPageBlocks } from '../stages/html/extractMain.js';
+import { parsePage } from '../stages/html/page.js';
 import { extractHtml } from '../stages/html/extract.js';
 import { htmlStrip } from '../stages/htmlStrip.js';
 import { CLD3_LANGUAGES, detect, langDetect } from '../stages/langDetect.js';
@@ -47,8 +49,8 @@ export async function benchHtml(): Promise<string> {
   const o = htmlStrip.options.parse({});
   // Interleaved rounds, best of 6 each: drift in machine speed hits all three alike.
   const fns = [
-    () => pages.forEach((p) => removeBoilerplate(extractHtml(p).blocks, o)),
-    () => pages.forEach((p) => joinBlocks(extractHtml(p).blocks)),
+    () => pages.forEach((p) => extractMain(p, o)),
+    () => pages.forEach((p) => joinPageBlocks(parsePage(p).blocks, false)),
     () => pages.forEach((p) => convert(p, { wordwrap: false })),
   ];
   const bestMs = fns.map(() => Infinity);

@@ -1,0 +1,27 @@
+// Short lines that are page furniture whatever element holds them: a date or time alone (with its label), a
+// reading time, a photo credit or caption label, a byline. Each returns the rule name it is counted under.
+// The words are those of the languages html-eval and FineWeb-2's largest sets use most.
+
+const MONTHS =
+  'jan|january|januar|janvier|enero|stycznia|gennaio|feb|february|februar|février|fevrier|febrero|lutego|febbraio|mar|march|märz|maerz|mars|marzo|marca|apr|april|avril|abril|kwietnia|aprile|may|mai|mayo|maja|maggio|jun|june|juni|juin|junio|czerwca|giugno|jul|july|juli|juillet|julio|lipca|luglio|aug|august|août|aout|agosto|sierpnia|sep|sept|september|septembre|septiembre|września|settembre|oct|october|oktober|octobre|octubre|października|ottobre|nov|november|novembre|noviembre|listopada|dec|december|dezember|décembre|decembre|diciembre|grudnia|dicembre';
+const WEEKDAYS =
+  'mon|monday|montag|lundi|lunes|poniedziałek|tue|tuesday|dienstag|mardi|martes|wtorek|wed|wednesday|mittwoch|mercredi|miércoles|środa|thu|thursday|donnerstag|jeudi|jueves|czwartek|fri|friday|freitag|vendredi|viernes|piątek|sat|saturday|samstag|sonnabend|samedi|sábado|sobota|sun|sunday|sonntag|dimanche|domingo|niedziela';
+const DATE = new RegExp(`\\b(\\d{1,2}[./-]\\s?\\d{1,2}[./-]\\s?\\d{2,4}|\\d{4}-\\d{2}-\\d{2}(t[\\d:.]+z?)?|\\d{1,2}:\\d{2}(:\\d{2})?\\s*(uhr|h|am|pm)?|\\d{1,2}\\.?\\s+(${MONTHS})\\.?(\\s+\\d{4})?|(${MONTHS})\\.?\\s+\\d{1,2}(st|nd|rd|th)?,?(\\s+\\d{4})?|(${MONTHS})\\s+\\d{4})\\b`, 'giu');
+const FILLER = new RegExp(`\\b(${WEEKDAYS}|stand|am|um|on|at|le|el|de|del|w|dnia|updated|update|aktualisiert|published|posted|veröffentlicht|erstellt|geändert|letzte änderung|last modified|modified|publié|publicado|mis à jour|actualizado|zuletzt|datum|date|uhr|min|\\d{4})\\b\\.?:?`, 'giu');
+const READ_TIME = /^(\d+\s*(min|mins|minute|minutes|minuten|minutos)\.?\s*(read|lesezeit|lesedauer|de lecture|de lectura|czytania)?|(lesezeit|lesedauer|reading time|read time|temps de lecture|tiempo de lectura)\s*:?\s*\d+\s*\w*)$/iu;
+const CREDIT = /^(fotos?|bild(er)?|photos?|image|images|picture|crédits? photos?|cr[ée]dit(s)?|titelbild|beitragsbild|headerbild|symbolbild|foto ?credit|quelle|source|copyright|©|\(c\)|zdjęcie|fot\.)\s*[:/|]/iu;
+const BYLINE = /^(by|von|par|por|di|autor|author|written by|text|texte|geschrieben von)\s*:?\s+\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3}$/u;
+
+/** The rule a short line falls under, or null for text. */
+export function lineRule(text: string): string | null {
+  if (text.length > 120) return null;
+  if (CREDIT.test(text)) return 'caption';
+  if (text.length > 60) return null;
+  if (READ_TIME.test(text)) return 'byline-meta';
+  if (BYLINE.test(text)) return 'byline-meta';
+  DATE.lastIndex = 0;
+  if (!DATE.test(text)) return null;
+  DATE.lastIndex = 0;
+  const rest = text.replace(DATE, ' ').replace(FILLER, ' ').replace(/[\s|,;:.()·•–—/-]+/gu, ' ').trim();
+  return rest.split(' ').filter(Boolean).length <= 2 ? 'date-line' : null;
+}
