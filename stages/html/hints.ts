@@ -7,11 +7,12 @@
 const PIECES: Record<string, string> = {};
 const add = (rule: string, words: string): void => words.split(' ').forEach((w) => (PIECES[w] = rule));
 add('comments', 'comment comments commentlist commentform comol disqus dsq respond replies reply akismet nocomments discussion kommentare');
-add('navigation', 'nav navbar navigation navi menu menue submenu subnav breadcrumb breadcrumbs pagination pager skiplink skip crumbs');
+add('navigation', 'nav navbar navigation navi menu menue submenu subnav breadcrumb breadcrumbs pagination pager skiplink skip crumbs toc');
 add('sidebar', 'sidebar widget widgets widgetarea marginal marginalie secondary aside rail sidebox');
 add('share', 'share sharing shares social sociable sharedaddy addthis shariff addtoany follow sharebar socials');
-add('ads', 'ad ads adv advert adverts advertising advertisement anzeige sponsor sponsored sponsors outbrain taboola criteo affiliate adsbygoogle banner');
-add('related', 'related relatedposts relatedarticles teaser teasers trending popular mostpopular recommended recommendations recirculation upsell nextstory morelinks readmore latest');
+add('ads', 'ad ads adv advert adverts advertising advertisement anzeige sponsor sponsored sponsors outbrain taboola criteo affiliate adsbygoogle banner disclosure disclaimer paid paidbox');
+add('teaser', 'teaser teasers teasertext');
+add('related', 'related relatedposts relatedarticles trending popular mostpopular recommended recommendations recirculation upsell nextstory morelinks readmore latest');
 add('subscribe', 'newsletter subscribe subscription signup paywall donate donation cta promo popup modal overlay alert');
 add('byline-meta', 'byline author authors authorbox vcard bio meta metadata postmetadata postmeta entrymeta dateline timestamp date posted postedon published tags tag tagged taglinks tagcloud categories category cats rating ratings likes print label readtime');
 add('caption', 'caption captions figcaption credit credits copyright attachment');
@@ -93,7 +94,7 @@ function tokens(value: string): string[][] {
 }
 
 function ruleOf(p: string): string | undefined {
-  return PIECES[p] ?? (p.startsWith('related') ? 'related' : p.startsWith('comment') ? 'comments' : p.startsWith('share') || p.startsWith('social') ? 'share' : p.startsWith('advert') || p.startsWith('sponsor') ? 'ads' : p.startsWith('teaser') ? 'related' : p.startsWith('breadcrumb') ? 'navigation' : undefined);
+  return PIECES[p] ?? (p.startsWith('related') ? 'related' : p.startsWith('comment') ? 'comments' : p.startsWith('share') || p.startsWith('social') ? 'share' : p.startsWith('advert') || p.startsWith('sponsor') ? 'ads' : p.startsWith('teaser') ? 'teaser' : p.startsWith('breadcrumb') ? 'navigation' : undefined);
 }
 
 /** A token marks chrome by its first or last piece ("comment-list", "post-comments"; not "event-meta-address"), or by a pair. */
@@ -122,48 +123,58 @@ const R3_CLASS = /fulltext|^article |post-bodycopy|story-?content|(theme|blog|se
 const R4 = /content[-_]?main|content(-|__)body|contentbody|main-?content|page-content/i;
 
 const NONE: Hint = { chrome: 0, rank: 0, weight: 0 };
-const cache = new Map<string, Hint>();
-const CACHE_MAX = 100_000;
 
-/** The hint of an element (tag lowercased; attributes as htmlparser2 gives them), cached: pages repeat their classes. */
-export function hintOf(tag: string, a: Record<string, string>): Hint {
-  const { class: cls, id, role, itemprop, style } = a;
-  if (cls === undefined && id === undefined && role === undefined && itemprop === undefined && style === undefined && !('hidden' in a) && a['aria-hidden'] === undefined && !CHROME_TAG_RULE[tag] && tag !== 'article' && tag !== 'main') return NONE;
-  const key = `${tag}\u0000${cls ?? ''}\u0000${id ?? ''}\u0000${role ?? ''}\u0000${itemprop ?? ''}\u0000${style ?? ''}\u0000${'hidden' in a ? 1 : 0}${a['aria-hidden'] ?? ''}`;
-  let h = cache.get(key);
-  if (h === undefined) {
-    if (cache.size >= CACHE_MAX) cache.clear();
-    h = computeHint(tag, a);
-    cache.set(key, h);
-  }
-  return h;
+/** What a class or id value says, whatever the element: its chrome rule, weight and which rank patterns it matches. */
+interface Words {
+  chrome: number;
+  weight: number;
+  r1: boolean;
+  r3: boolean;
+  r4: boolean;
+  r5: boolean;
 }
 
-function computeHint(tag: string, a: Record<string, string>): Hint {
+// Pages repeat their class values (and the web its ids): each distinct value is read once per worker.
+const classWords = new Map<string, Words>();
+const idWords = new Map<string, Words>();
+const WORDS_MAX = 50_000;
+
+function wordsOf(value: string, isId: boolean): Words {
+  const cache = isId ? idWords : classWords;
+  let w = cache.get(value);
+  if (w !== undefined) return w;
+  const ts = tokens(value);
+  let weight = 0;
+  for (const ps of ts) for (const p of ps) weight += POSITIVE.has(p) ? 25 : NEGATIVE.has(p) ? -25 : 0;
+  const c = ` ${value.toLowerCase()} `;
+  w = isId
+    ? { chrome: chromeIn(ts), weight, r1: value === 'articleContent' || R1_ID.test(value), r3: value === 'article' || value === 'story' || /^primary|story-body/.test(value), r4: value === 'content' || R4.test(value), r5: /^main/i.test(value) }
+    : { chrome: chromeIn(ts), weight, r1: c.includes(' post ') || c.includes(' entry ') || R1_CLASS.test(value), r3: /^(postarea|art-postcontent|text|cell|story)$/.test(value) || R3_CLASS.test(value), r4: value === 'content' || R4.test(value), r5: /^main/i.test(value) };
+  if (cache.size >= WORDS_MAX) cache.clear();
+  cache.set(value, w);
+  return w;
+}
+
+/** The hint of an element (tag lowercased; attributes as htmlparser2 gives them). */
+export function hintOf(tag: string, a: Record<string, string>): Hint {
+  const { class: cls, id, role: roleAttr, itemprop, style } = a;
+  if (cls === undefined && id === undefined && roleAttr === undefined && itemprop === undefined && style === undefined && !('hidden' in a) && a['aria-hidden'] === undefined && !CHROME_TAG_RULE[tag] && tag !== 'article' && tag !== 'main') return NONE;
   let chrome = 0;
-  const role = a.role?.toLowerCase();
-  if ('hidden' in a || a['aria-hidden'] === 'true' || (a.style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(a.style))) chrome = RULE_ID.get('hidden')!;
+  const role = roleAttr?.toLowerCase();
+  if ('hidden' in a || a['aria-hidden'] === 'true' || (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style))) chrome = RULE_ID.get('hidden')!;
   else if (role && CHROME_ROLES[role]) chrome = RULE_ID.get(CHROME_ROLES[role])!;
   else if (CHROME_TAG_RULE[tag]) chrome = RULE_ID.get(CHROME_TAG_RULE[tag])!;
-  const cls = a.class ?? '';
-  const id = a.id ?? '';
-  const ts = cls || id ? [...tokens(cls), ...tokens(id)] : [];
-  if (!chrome && ts.length) chrome = chromeIn(ts);
+  const cw = cls ? wordsOf(cls, false) : undefined;
+  const iw = id ? wordsOf(id, true) : undefined;
+  if (!chrome) chrome = cw?.chrome || iw?.chrome || 0;
   let rank = 0;
   if (CONTAINERS.has(tag)) {
-    const c = ` ${cls.toLowerCase()} `;
-    if (c.includes(' post ') || c.includes(' entry ') || a.itemprop === 'articleBody' || id === 'articleContent' || R1_ID.test(id) || R1_CLASS.test(cls)) rank = 1;
+    if (cw?.r1 || iw?.r1 || itemprop === 'articleBody') rank = 1;
     else if (tag === 'article') rank = 2;
-    else if (role === 'article' || id === 'article' || id === 'story' || /^(postarea|art-postcontent|text|cell|story)$/.test(cls) || /^primary|story-body/.test(id) || R3_CLASS.test(cls)) rank = 3;
-    else if (id === 'content' || cls === 'content' || R4.test(id) || R4.test(cls)) rank = 4;
-    else if (tag === 'main' || /^main/i.test(cls) || /^main/i.test(id) || role === 'main') rank = 5;
+    else if (role === 'article' || cw?.r3 || iw?.r3) rank = 3;
+    else if (cw?.r4 || iw?.r4) rank = 4;
+    else if (tag === 'main' || role === 'main' || cw?.r5 || iw?.r5) rank = 5;
   }
-  let weight = 0;
-  for (const ps of ts) {
-    for (const p of ps) {
-      if (POSITIVE.has(p)) weight += 25;
-      else if (NEGATIVE.has(p)) weight -= 25;
-    }
-  }
-  return { chrome, rank, weight: Math.max(-50, Math.min(50, weight)) };
+  const weight = (cw?.weight ?? 0) + (iw?.weight ?? 0);
+  return chrome === 0 && rank === 0 && weight === 0 ? NONE : { chrome, rank, weight: Math.max(-50, Math.min(50, weight)) };
 }

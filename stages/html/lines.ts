@@ -1,5 +1,5 @@
 // Short lines that are page furniture whatever element holds them: a date or time alone (with its label), a
-// reading time, a photo credit or caption label, a byline. Each returns the rule name it is counted under.
+// reading time, a photo credit or caption label, a byline, a subscribe/ad/comment/follow call, a "related" heading. Each returns the rule name it is counted under.
 // The words are those of the languages html-eval and FineWeb-2's largest sets use most.
 
 const MONTHS =
@@ -12,10 +12,25 @@ const READ_TIME = /^(\d+\s*(min|mins|minute|minutes|minuten|minutos)\.?\s*(read|
 const CREDIT = /^(fotos?|bild(er)?|photos?|image|images|picture|crédits? photos?|cr[ée]dit(s)?|titelbild|beitragsbild|headerbild|symbolbild|foto ?credit|quelle|source|copyright|©|\(c\)|zdjęcie|fot\.)\s*[:/|]/iu;
 const BYLINE = /^(by|von|par|por|di|autor|author|written by|text|texte|geschrieben von)\s*:?\s+\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3}$/u;
 
+/** Headings and lines that introduce other stories (the words of the languages html-eval and FineWeb-2 use most). */
+const RELATED = /^\W*(lesen sie (auch|mehr|hier)|weitere (beiträge|artikel|nachrichten|themen|meldungen|pressemitteilungen|informationen zum)|ähnliche (beiträge|artikel|themen)|mehr (zum thema|themen|kolumnen|artikel|dazu|aus|von|news)|das könnte (sie|dich) auch interessieren|schon gelesen|weiterlesen|auch interessant|empfohlene (beiträge|artikel)|beliebte (beiträge|artikel)|neueste (beiträge|artikel)|aktuelle (beiträge|artikel|nachrichten)|related( stories| articles| posts| coverage| content| news)?|you (may|might) also like|more (stories|from|on this|news|articles)|read (more|next|also)|see also|recommended( for you| stories)?|zobacz (również|też|także)|czytaj (też|także|więcej)|polecane|veja também|leia também|lire aussi|à lire aussi|voir aussi|sur le même sujet|plus d'articles|también te puede interesar|te puede interesar|lee también|noticias relacionadas|artículos relacionados|vedi anche|leggi anche)\b/iu;
+const SUBSCRIBE = /\b(newsletter|subscribe|subscribers?|subscription|abonnieren|abonniere|abonnement|abonnez|suscríbete|suscribirse|zapisz się)\b/iu;
+
+const ADS = /^\W*(anzeige|werbung|advertisement|advertising|sponsored|publicidad|publicité|reklama|pubblicità)\b/iu;
+const COMMENTS = /^\W*(\d+\s+)?(kommentare?|comments?|commentaires?|comentarios?|komentarze?|antworten|replies)\s*\(?\d*\)?\W*$|\b(kommentieren|kommentar (schreiben|verfassen)|kommentare zu schreiben|schreibe einen kommentar|hinterlasse einen kommentar|kommentare geschlossen|leave a (reply|comment)|post a comment|comments are closed|laisser un commentaire|deja un comentario|dodaj komentarz)\b/iu;
+const FOLLOW = /\b(follow (us|@?\w+) on|folgen sie uns|folge uns|síguenos|suivez-nous|canal de (youtube|telegram|whatsapp)|download (the|our) app)\b/iu;
+
 /** The rule a short line falls under, or null for text. */
 export function lineRule(text: string): string | null {
+  if (text.length <= 200) {
+    if (SUBSCRIBE.test(text)) return 'subscribe';
+    if (ADS.test(text)) return 'ads';
+    if (COMMENTS.test(text)) return 'comments';
+    if (FOLLOW.test(text)) return 'share';
+  }
   if (text.length > 120) return null;
   if (CREDIT.test(text)) return 'caption';
+  if (text.length <= 80 && RELATED.test(text)) return 'related';
   if (text.length > 60) return null;
   if (READ_TIME.test(text)) return 'byline-meta';
   if (BYLINE.test(text)) return 'byline-meta';

@@ -54,6 +54,12 @@ const GROW_LINKS = 0.2;
 const EDGE_CHARS = 50;
 /** A page-level <header> or <footer> with this much text outside links holds prose, not chrome. */
 const REGION_PROSE = 200;
+/** "Teaser" is a lead paragraph in many CMSs and a list of other stories in others: only the linked kind goes. */
+const TEASER = RULES.indexOf('teaser') + 1;
+const TEASER_LINKS = 0.3;
+/** A caption this long describes (a gallery's text); short ones are credits and labels. */
+const CAPTION = RULES.indexOf('caption') + 1;
+const CAPTION_PROSE = 150;
 
 export interface MainResult {
   blocks: PageBlock[];
@@ -120,7 +126,7 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
   for (let i = 0; i < n; i++) {
     const p = parent[i];
     if (p >= 0 && cut[p] >= 0) cut[i] = cut[p];
-    else if (page.chrome[i] && chars[i] <= t.guard * total && !holds[i] && !(page.tagClass[i] === 2 && chars[i] - linkChars[i] >= REGION_PROSE)) cut[i] = i;
+    else if (page.chrome[i] && chars[i] <= t.guard * total && !holds[i] && !(page.tagClass[i] === 2 && chars[i] - linkChars[i] >= REGION_PROSE) && !(page.chrome[i] === TEASER && linkChars[i] < TEASER_LINKS * chars[i]) && !(page.chrome[i] === CAPTION && chars[i] >= CAPTION_PROSE)) cut[i] = i;
   }
   const keptChars = new Float64Array(n);
   for (const b of blocks) if (b.node >= 0 && cut[b.node] < 0) keptChars[b.node] += b.text.length;
@@ -184,7 +190,8 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
   // The container: the ranked element, or Readability's (with its good siblings) when that holds far more text.
   const inMain = new Uint8Array(n);
   let root = false;
-  if (ranked >= 0 && (articles || !(best >= 0 && keptChars[best] > t.preferScored * keptChars[ranked] && !contains(parent, best, ranked)))) {
+  const scoredWins = ranked >= 0 && best >= 0 && keptChars[best] > t.preferScored * keptChars[ranked] && !contains(parent, best, ranked);
+  if (ranked >= 0 && (articles || !scoredWins)) {
     // Widen to the enclosing element while what it adds is a little more prose (a lead, a subtitle), not links.
     let c = ranked;
     for (let up = 0; up < GROW_LEVELS; up++) {
@@ -257,11 +264,22 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
     if (b.linkChars > 0 && b.linkChars / b.text.length > o.maxLinkDensity * t.linkDensity && wordsUpTo(b.text, o.linkDensityMaxWords) < o.linkDensityMaxWords) drop(i, 'link-density');
     else if (b.text.length <= LEGAL_MAX_CHARS && legal(b.text)) drop(i, 'cookie-legal');
     else if (b.text.length <= 60 && BUTTON_LINE.test(b.text)) drop(i, 'share');
-    else if (t.lineRules && b.kind <= B_H) {
+    else if (t.lineRules) {
       const line = lineRule(b.text);
       if (line) drop(i, line);
     }
   });
+  // What follows a "related"/"read more" line up to the next heading: linked or short lines are those stories.
+  for (let i = 0; i < blocks.length; i++) {
+    if (why[i] !== 'related' || keep[i]) continue;
+    for (let j = i + 1; j < blocks.length; j++) {
+      const b = blocks[j];
+      if (b.kind > B_H) break;
+      if (!keep[j]) continue;
+      if (b.linkChars > 0.3 * b.text.length || b.text.length < 100) drop(j, 'related');
+      else break;
+    }
+  }
   // Short unpunctuated lines before the first and after the last line of prose (never all of a page's text).
   const prose = (b: PageBlock): boolean => b.kind > B_H || b.kind === B_ROW || b.text.length >= EDGE_CHARS || /[.!?。！？:;]$/.test(b.text);
   if (t.trimEdges && blocks.some((b, i) => keep[i] && prose(b))) {

@@ -80,6 +80,8 @@ class Grow {
 const WS = /\s+/g;
 const NO_HINT = { chrome: 0, rank: 0, weight: 0 };
 const SOFT_HYPHEN = /\u00ad/g;
+/** Whitespace other than single spaces: only then is the (allocating) collapse needed. */
+const NEEDS_SQUASH = /[^\S ]| {2}/;
 
 export function parsePage(html: string, o: { markdown?: boolean; labels?: boolean } = {}): Page {
   const markdown = o.markdown ?? false;
@@ -126,7 +128,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   const flush = (paragraph: boolean): void => {
     if (partsLen > 0) {
       const raw = parts.length === 1 ? parts[0] : parts.join('');
-      const text = preDepth > 0 ? raw.replace(/^\n+|\s+$/g, '') : raw.replace(WS, ' ').trim();
+      const text = preDepth > 0 ? raw.replace(/^\n+|\s+$/g, '') : NEEDS_SQUASH.test(raw) ? raw.replace(WS, ' ').trim() : raw.trim();
       if (text) {
         const k = preDepth > 0 ? B_PRE : quoteDepth > 0 && kind === B_TEXT ? B_QUOTE : kind;
         const b: PageBlock = { text, linkChars: Math.min(linkChars, text.length), links, node: owners[owners.length - 1], kind: k, paragraph: nextIsParagraph };
