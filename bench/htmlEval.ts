@@ -109,6 +109,15 @@ async function extractors(): Promise<Extractor[]> {
   ];
 }
 
+/** A page an extractor fails on counts as empty output, as the scorer says. */
+function safe(run: (html: string) => string, html: string): string {
+  try {
+    return run(html);
+  } catch {
+    return '';
+  }
+}
+
 export async function benchHtmlEval(): Promise<string> {
   const pages = await loadHtmlEval();
   if (!pages) return `html-eval: not found at ${HTML_EVAL} (set SLUICE_HTML_EVAL); skipped`;
@@ -116,22 +125,27 @@ export async function benchHtmlEval(): Promise<string> {
   const langs = [...new Set(pages.map((p) => p.lang))].map((l) => [l, pages.filter((p) => p.lang === l).length] as const).sort((a, b) => b[1] - a[1]).filter(([, n]) => n >= 5).map(([l]) => l);
   const rows: string[] = [];
   const f3 = (x: number) => x.toFixed(3);
-  for (const ex of await extractors()) {
-    const texts: string[] = [];
-    const t0 = performance.now();
-    for (const p of pages) {
-      try {
-        texts.push(ex.run(p.html));
-      } catch {
-        texts.push(''); // a page an extractor fails on counts as empty output, as the scorer says
-      }
+  const list = await extractors();
+  // Quality from one pass each; speed as the best of 3 interleaved passes (this machine drifts by 20% or more
+  // between passes, and whoever runs first pays for warm-up), Readability once (it takes ten times as long).
+  const texts = list.map((ex) => pages.map((p) => safe(ex.run, p.html)));
+  const best = list.map(() => Infinity);
+  for (let round = 0; round < 3; round++) {
+    for (let k = 0; k < list.length; k++) {
+      const i = (round + k) % list.length;
+      if (round > 0 && list[i].label.startsWith('Readability')) continue;
+      const t0 = performance.now();
+      for (const p of pages) safe(list[i].run, p.html);
+      best[i] = Math.min(best[i], (performance.now() - t0) / 1000);
     }
-    const s = (performance.now() - t0) / 1000;
-    const g = score(pages, texts);
+  }
+  list.forEach((ex, i) => {
+    const s = best[i];
+    const g = score(pages, texts[i]);
     const all = prf(g.get('all')!);
     const per = langs.map((l) => `${l} ${f3(prf(g.get(`lang:${l}`)!).f)}`).join(' ');
     rows.push(`  ${ex.label.padEnd(30)} P ${f3(all.p)} R ${f3(all.r)} F1 ${f3(all.f)} | tune ${f3(prf(g.get('tune')!).f)} held-out ${f3(prf(g.get('test')!).f)} | ${(pages.length / s).toFixed(0).padStart(4)} pages/s ${(mb / s).toFixed(1).padStart(5)} MB/s | ${per}`);
-  }
+  });
   const counts = langs.map((l) => `${l} ${pages.filter((p) => p.lang === l).length}`).join(', ');
-  return [`html-eval: ${pages.length} pages (${mb.toFixed(1)} MB; tune ${pages.filter((p) => p.split === 'tune').length}, held-out ${pages.filter((p) => p.split === 'test').length}; languages with 5+ pages: ${counts}), one thread; F1 per language at the end`, ...rows].join('\n');
+  return [`html-eval: ${pages.length} pages (${mb.toFixed(1)} MB; tune ${pages.filter((p) => p.split === 'tune').length}, held-out ${pages.filter((p) => p.split === 'test').length}; languages with 5+ pages: ${counts}), one thread, speed best of 3 interleaved passes; F1 per language at the end`, ...rows].join('\n');
 }
