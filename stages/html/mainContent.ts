@@ -64,9 +64,7 @@ const CAPTION_PROSE = 150;
 export interface MainResult {
   blocks: PageBlock[];
   removed: Record<string, number>;
-  /** Characters of all visible text. */
-  totalChars: number;
-  /** Per block of the page: the rule that dropped it, or null (kept): what `sluice` shows when asked why. */
+  /** Per block of the page: the rule that dropped it, or null (kept); the "related" section rule reads it. */
   why: (string | null)[];
 }
 
@@ -305,7 +303,7 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
     if (!kept) drop(i, 'heading-without-text');
     for (let l = 1; l <= 6; l++) has[l] = l >= level ? false : has[l] || kept;
   }
-  return { blocks: blocks.filter((_, i) => keep[i]), removed, totalChars: total, why };
+  return { blocks: blocks.filter((_, i) => keep[i]), removed, why };
 }
 
 /** Whether `a` is `b` or one of its ancestors. */
