@@ -14,8 +14,15 @@ node_modules/.sluice-installed: package.json package-lock.json
 
 install: node_modules/.sluice-installed
 
+# The trainer's CPU kernels (AssemblyScript, trainer/kernels/wasm) in two builds: with relaxed SIMD (fused
+# multiply-add, used where the runtime accepts it) and with plain SIMD.
+KERNELS_WASM = dist/trainer/kernels/cpu/kernels-fma.wasm dist/trainer/kernels/cpu/kernels-simd.wasm
+ASC = npx asc trainer/kernels/wasm/index.ts -O3 --noAssert --runtime stub --importMemory --sharedMemory --initialMemory 17 --maximumMemory 65536 --enable simd,threads
+
 dist/.built: node_modules/.sluice-installed tsconfig.json $(SRC)
 	npx tsc -p .
+	$(ASC) --enable relaxed-simd -o dist/trainer/kernels/cpu/kernels-fma.wasm
+	$(ASC) -o dist/trainer/kernels/cpu/kernels-simd.wasm
 	@chmod +x dist/pipelines/cli.js
 	@touch $@
 

@@ -33,7 +33,9 @@ export function importsOf(file: string, source: string): Edge[] {
   const edges: Edge[] = [];
   const add = (spec: string, lazy: boolean) => {
     if (!spec.startsWith('.')) return;
-    edges.push({ from: file, to: normalize(join(dirname(file), spec)).replace(/\.js$/, '.ts'), lazy });
+    // AssemblyScript sources (trainer/kernels/wasm) import without an extension
+    const to = normalize(join(dirname(file), spec));
+    edges.push({ from: file, to: /\.js$/.test(to) ? to.replace(/\.js$/, '.ts') : /\.[a-z]+$/.test(to) ? to : `${to}.ts`, lazy });
   };
   for (const m of code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]/g)) add(m[1], false);
   for (const m of code.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) add(m[1], false);

@@ -9,7 +9,6 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { sha256File } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
 import type { LoaderState } from '../shards/loader.js';
@@ -41,17 +40,17 @@ export interface CheckpointData {
   eotId: number;
 }
 
-/** Tensors (in parameter order) with their names, for writing. */
-export function toNamed(specs: ParamSpec[], tensors: tf.Tensor[]): NamedTensor[] {
-  return tensors.map((t, i) => ({ name: specs[i].name, shape: specs[i].shape, data: t.dataSync() as Float32Array }));
+/** Arrays (in parameter order) with their names, for writing. */
+export function toNamed(specs: ParamSpec[], arrays: Float32Array[]): NamedTensor[] {
+  return arrays.map((data, i) => ({ name: specs[i].name, shape: specs[i].shape, data }));
 }
 
-/** Tensors in parameter order from a checkpoint file's named ones; a missing or misshapen one names the file. */
-export function fromNamed(specs: ParamSpec[], m: Map<string, NamedTensor>, what: string): tf.Tensor[] {
+/** Arrays in parameter order from a checkpoint file's named tensors; a missing or misshapen one names the file. */
+export function fromNamed(specs: ParamSpec[], m: Map<string, NamedTensor>, what: string): Float32Array[] {
   return specs.map((s) => {
     const t = m.get(s.name);
     if (!t || t.shape.join() !== s.shape.join()) throw new UserError(`${what}: tensor ${s.name} is ${t ? `[${t.shape}]` : 'missing'}, the config needs [${s.shape}]`);
-    return tf.tensor(t.data, s.shape);
+    return t.data;
   });
 }
 
@@ -59,12 +58,26 @@ export function checkpointName(step: number): string {
   return `step-${String(step).padStart(8, '0')}`;
 }
 
-/** Hugging Face GPT2Config for the model, with sluice's own config beside it. */
+/**
+ * Hugging Face GPT2Config fields for the model, with sluice's own config beside it. Only GPT-2's own options say
+ * model_type gpt2 (transformers would load anything else as GPT-2 and compute the wrong function); other options
+ * get model_type sluice_gpt and fields naming what differs (rotary positions, SwiGLU, RMSNorm, no bias).
+ */
 export function hfConfig(m: ModelConfig, eotId: number): object {
   const gpt2 = m.positions === 'learned' && m.mlp === 'gelu' && m.norm === 'layernorm' && m.bias;
+  const differs = gpt2
+    ? {}
+    : {
+        position_embedding_type: m.positions === 'rope' ? 'rotary' : 'absolute',
+        ...(m.positions === 'rope' ? { rope_theta: m.ropeBase, rotary_style: 'gpt-neox (halves)' } : {}),
+        mlp_type: m.mlp === 'swiglu' ? 'gated (silu(c_gate x) * c_fc x)' : 'gelu',
+        normalization: m.norm,
+        use_bias: m.bias,
+      };
   return {
     architectures: [gpt2 ? 'GPT2LMHeadModel' : 'SluiceGPT'],
-    model_type: 'gpt2',
+    model_type: gpt2 ? 'gpt2' : 'sluice_gpt',
+    ...differs,
     vocab_size: m.vocabSize,
     n_positions: m.contextLength,
     n_ctx: m.contextLength,
@@ -72,7 +85,7 @@ export function hfConfig(m: ModelConfig, eotId: number): object {
     n_layer: m.nLayers,
     n_head: m.nHeads,
     n_inner: m.mlpHidden,
-    activation_function: 'gelu_new',
+    activation_function: m.mlp === 'swiglu' ? 'silu' : 'gelu_new',
     layer_norm_epsilon: m.normEps,
     resid_pdrop: m.dropout,
     embd_pdrop: m.dropout,

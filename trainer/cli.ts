@@ -6,11 +6,11 @@ import type { Argv } from 'yargs';
 import type { z } from 'zod';
 import { UserError } from '../datasets/errors.js';
 import { loadTokenizer } from '../shards/tokenizer/load.js';
-import { useBackend, type BackendName } from './backend.js';
+import { KERNEL_SETS, openKernels } from './kernels/select.js';
 import { fromNamed, loadCheckpoint } from './checkpoint.js';
 import { modelSchema, resolveRunConfig, resolveTrain, trainSchema, type TrainConfig } from './config.js';
 import { evaluate, unigramCounts, unigramEval, validationBatches } from './evaluate.js';
-import { GPT } from './model.js';
+import { GPT, paramSpecs } from './model.js';
 import { findShards } from '../shards/locate.js';
 import { generate } from './generate.js';
 import { train } from './train.js';
@@ -81,23 +81,25 @@ export function generateOptions<A>(y: Argv<A>) {
     .option('top-k', { type: 'number', default: 40, describe: '0 = no top-k cut' })
     .option('top-p', { type: 'number', default: 0.95, describe: 'nucleus mass (1 = off)' })
     .option('seed', { type: 'number', default: 1337 })
-    .option('backend', { choices: ['wasm', 'cpu', 'tensorflow', 'webgpu'] as const, default: 'wasm' as const });
+    .option('backend', { choices: [...KERNEL_SETS, 'wasm'], default: 'cpu', describe: 'kernel set (see sluice train --help)' })
+    .option('threads', { type: 'number', default: 0, describe: 'CPU kernel threads (0: every core)' });
 }
 
-async function openCheckpoint(path: string, backend: BackendName) {
-  await useBackend(backend);
+async function openCheckpoint(path: string, backend: string, threads: number) {
   const ck = await loadCheckpoint(resolve(path), (m) => process.stderr.write(`sluice: warning: ${m}\n`));
-  const model = new GPT(ck.model);
-  const params = fromNamed(model.specs, ck.params, resolve(ck.dir, 'model.safetensors'));
+  const kernels = await openKernels(backend, { threads });
+  const model = new GPT(ck.model, kernels, fromNamed(paramSpecs(ck.model), ck.params, resolve(ck.dir, 'model.safetensors')));
   const config = JSON.parse(readFileSync(resolve(ck.dir, 'config.json'), 'utf8')) as { eos_token_id: number };
-  return { ck, model, params, eot: config.eos_token_id };
+  return { ck, model, kernels, eot: config.eos_token_id };
 }
 
-export async function generateCommand(argv: { checkpoint: string; prompt: string; maxTokens: number; temperature: number; topK: number; topP: number; seed: number; backend: BackendName }): Promise<void> {
-  const { ck, model, params, eot } = await openCheckpoint(argv.checkpoint, argv.backend);
+export async function generateCommand(argv: { checkpoint: string; prompt: string; maxTokens: number; temperature: number; topK: number; topP: number; seed: number; backend: string; threads: number }): Promise<void> {
+  const { ck, model, kernels, eot } = await openCheckpoint(argv.checkpoint, argv.backend, argv.threads);
   const tok = loadTokenizer(ck.tokenizerFile);
-  const prompt = argv.prompt ? tok.encode(argv.prompt) : [eot];
-  const ids = generate(model, params, prompt, { maxTokens: argv.maxTokens, temperature: argv.temperature, topK: argv.topK, topP: argv.topP, seed: argv.seed, stopId: eot });
+  // Every training text follows an end-of-text token, so a prompt is continued as a document start.
+  const prompt = [eot, ...(argv.prompt ? tok.encode(argv.prompt) : [])];
+  const ids = generate(model, prompt, { maxTokens: argv.maxTokens, temperature: argv.temperature, topK: argv.topK, topP: argv.topP, seed: argv.seed, stopId: eot });
+  await kernels.dispose();
   process.stdout.write(`${argv.prompt}${tok.decode(ids)}\n`);
 }
 
@@ -107,16 +109,18 @@ export function evalOptions<A>(y: Argv<A>) {
     .option('shards', { type: 'string', describe: 'shards folder (default: the one it was trained on)' })
     .option('batch-size', { type: 'number', describe: 'sequences per forward pass (default: the training batch size)' })
     .option('batches', { type: 'number', default: 0, describe: 'validation batches (0: the whole split)' })
-    .option('backend', { choices: ['wasm', 'cpu', 'tensorflow', 'webgpu'] as const, default: 'wasm' as const });
+    .option('backend', { choices: [...KERNEL_SETS, 'wasm'], default: 'cpu', describe: 'kernel set (see sluice train --help)' })
+    .option('threads', { type: 'number', default: 0, describe: 'CPU kernel threads (0: every core)' });
 }
 
-export async function evalCommand(argv: { checkpoint: string; shards?: string; batchSize?: number; batches: number; backend: BackendName }): Promise<void> {
-  const { ck, model, params } = await openCheckpoint(argv.checkpoint, argv.backend);
+export async function evalCommand(argv: { checkpoint: string; shards?: string; batchSize?: number; batches: number; backend: string; threads: number }): Promise<void> {
+  const { ck, model, kernels } = await openCheckpoint(argv.checkpoint, argv.backend, argv.threads);
   const shards = await findShards(resolve(argv.shards ?? ck.state.train.shards));
   const B = argv.batchSize ?? ck.state.train.batchSize;
   const T = ck.model.contextLength;
   const batches = await validationBatches(shards, B, T, argv.batches);
-  const r = evaluate(model, params, batches, B, T);
+  const r = evaluate(model, batches, B, T);
+  await kernels.dispose();
   const u = unigramEval(await unigramCounts(shards, ck.model.vocabSize), batches, B, T);
   process.stdout.write(
     `${ck.dir} (step ${ck.state.step}) on ${shards}, ${r.tokens.toLocaleString('en-US')} validation tokens:\n` +

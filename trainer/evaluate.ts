@@ -1,6 +1,5 @@
 // Validation loss and perplexity over the validation shards (in order, whole windows), and the same measure
 // for a unigram model fitted on the training split (add-one smoothed), the baseline a model must beat.
-import * as tf from '@tensorflow/tfjs';
 import { DataLoader } from '../shards/loader.js';
 import { ShardSet } from '../shards/reader.js';
 import type { GPT } from './model.js';
@@ -24,9 +23,9 @@ export async function validationBatches(shards: string, B: number, T: number, ba
   }
 }
 
-export function evaluate(model: GPT, params: tf.Tensor[], batches: Int32Array[], B: number, T: number): EvalResult {
+export function evaluate(model: GPT, batches: Int32Array[], B: number, T: number): EvalResult {
   let sum = 0;
-  for (const w of batches) sum += tf.tidy(() => model.loss(params, w, B, T).dataSync()[0]);
+  for (const w of batches) sum += model.forward(w, B, T);
   const loss = sum / batches.length;
   return { loss, perplexity: Math.exp(loss), tokens: batches.length * B * T };
 }

@@ -1,5 +1,4 @@
 // Seeded sampling: temperature, top-k and nucleus (top-p) filtering over the model's next-token logits.
-import type * as tf from '@tensorflow/tfjs';
 import { prng } from '../datasets/prng.js';
 import type { GPT } from './model.js';
 
@@ -53,12 +52,12 @@ export function pickToken(logits: Float32Array, o: Pick<SampleOptions, 'temperat
 }
 
 /** Continues `prompt` ids; returns only the new ids. */
-export function generate(model: GPT, params: tf.Tensor[], prompt: number[], o: SampleOptions): number[] {
+export function generate(model: GPT, prompt: number[], o: SampleOptions): number[] {
   const rand = prng(o.seed);
   const ctx = [...prompt];
   const out: number[] = [];
   for (let i = 0; i < o.maxTokens; i++) {
-    const next = pickToken(model.nextLogits(params, Int32Array.from(ctx)), o, rand);
+    const next = pickToken(model.nextLogits(Int32Array.from(ctx)), o, rand);
     if (next === o.stopId) break;
     out.push(next);
     ctx.push(next);

@@ -11,6 +11,8 @@ export interface StepMetrics {
   lr: number;
   gradNorm: number;
   tokensPerSec: number;
+  /** Achieved training GFLOP/s (6N + 12·L·d·T per token). */
+  gflops: number;
   tokensSeen: number;
   elapsedSec: number;
 }
@@ -52,11 +54,11 @@ export class Metrics {
   step(m: StepMetrics, log: boolean): void {
     if (log) {
       appendFileSync(this.jsonl, `${JSON.stringify({ type: 'train', ...m })}\n`);
-      this.tb.scalars(m.step, { 'train/loss': m.loss, 'train/lr': m.lr, 'train/grad_norm': m.gradNorm, 'train/tokens_per_sec': m.tokensPerSec });
+      this.tb.scalars(m.step, { 'train/loss': m.loss, 'train/lr': m.lr, 'train/grad_norm': m.gradNorm, 'train/tokens_per_sec': m.tokensPerSec, 'train/gflops': m.gflops });
     }
     if (this.quiet) return;
     const eta = ((this.totalSteps - m.step) * m.elapsedSec) / Math.max(1, m.step);
-    const line = `step ${m.step}/${this.totalSteps} | loss ${m.loss.toFixed(4)} | lr ${m.lr.toExponential(2)} | grad norm ${m.gradNorm.toFixed(3)} | ${Math.round(m.tokensPerSec).toLocaleString('en-US')} tok/s | ETA ${duration(eta)}`;
+    const line = `step ${m.step}/${this.totalSteps} | loss ${m.loss.toFixed(4)} | lr ${m.lr.toExponential(2)} | grad norm ${m.gradNorm.toFixed(3)} | ${Math.round(m.tokensPerSec).toLocaleString('en-US')} tok/s | ${m.gflops.toFixed(1)} GFLOP/s | ETA ${duration(eta)}`;
     if (this.tty) process.stderr.write(`\r${line}\x1b[K`);
     else if (log) process.stderr.write(`${line}\n`);
   }

@@ -1,6 +1,7 @@
 // AdamW as in PyTorch (decoupled decay: p <- p(1 - lr·wd), then the Adam step), decay on 2-D weights only,
-// plus the warmup + cosine schedule and global-norm clipping. State is plain tensors, saved by name.
-import * as tf from '@tensorflow/tfjs';
+// plus the warmup + cosine schedule and global-norm clipping, over the kernels interface (moments live beside
+// the parameters in the kernel set's memory and are saved by name).
+import type { Buf, Kernels } from './kernels/kernels.js';
 
 export interface AdamWOptions {
   beta1: number;
@@ -9,46 +10,36 @@ export interface AdamWOptions {
   weightDecay: number;
 }
 
-export class AdamW {
+export class AdamW<B extends Buf = Buf> {
   /** First and second moments, one per parameter, in parameter order. */
-  m: tf.Tensor[];
-  v: tf.Tensor[];
+  readonly m: B[];
+  readonly v: B[];
   /** Optimizer steps taken (bias correction uses it). */
   t = 0;
+  private readonly decay: boolean[];
 
-  constructor(params: tf.Tensor[], private readonly o: AdamWOptions) {
-    this.m = params.map((p) => tf.zerosLike(p));
-    this.v = params.map((p) => tf.zerosLike(p));
+  constructor(
+    private readonly k: Kernels<B>,
+    shapes: number[][],
+    private readonly o: AdamWOptions,
+  ) {
+    const n = (s: number[]) => s.reduce((a, b) => a * b, 1);
+    this.m = shapes.map((s) => k.alloc(n(s)));
+    this.v = shapes.map((s) => k.alloc(n(s)));
+    this.decay = shapes.map((s) => s.length === 2);
   }
 
-  /** One step with gradients already clipped; returns the new parameters (the old ones are disposed). */
-  step(params: tf.Tensor[], grads: tf.Tensor[], lr: number): tf.Tensor[] {
+  /** Restores moments (checkpoint) in parameter order. */
+  load(m: Float32Array[], v: Float32Array[], t: number): void {
+    m.forEach((x, i) => this.k.write(this.m[i], x));
+    v.forEach((x, i) => this.k.write(this.v[i], x));
+    this.t = t;
+  }
+
+  /** One step over the parameters in place; gradients are multiplied by gradScale (clipping) first. */
+  step(params: B[], grads: B[], lr: number, gradScale = 1): void {
     this.t += 1;
-    const { beta1, beta2, eps, weightDecay } = this.o;
-    const bc1 = 1 - Math.pow(beta1, this.t);
-    const bc2 = 1 - Math.pow(beta2, this.t);
-    const out = params.map((p, i) => {
-      const [np, nm, nv] = tf.tidy(() => {
-        const g = grads[i];
-        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.mul(g, g), 1 - beta2));
-        const decayed = p.rank === 2 && weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
-        // p - lr * (m / bc1) / (sqrt(v / bc2) + eps), in PyTorch's order of operations
-        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), eps);
-        return [tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)), m, v];
-      });
-      this.m[i].dispose();
-      this.v[i].dispose();
-      this.m[i] = nm;
-      this.v[i] = nv;
-      p.dispose();
-      return np;
-    });
-    return out;
-  }
-
-  dispose(): void {
-    for (const t of [...this.m, ...this.v]) t.dispose();
+    this.k.adamw(params, grads, this.m, this.v, this.decay, { ...this.o, lr, t: this.t, gradScale });
   }
 }
 
@@ -61,15 +52,8 @@ export function learningRate(step: number, o: { lr: number; warmupSteps: number;
   return min + 0.5 * (o.lr - min) * (1 + Math.cos(Math.PI * progress));
 }
 
-/** Scales grads so their global L2 norm is at most maxNorm (0: no clipping); returns the norm before clipping. */
-export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.mul(g, g))))).dataSync()[0]);
-  if (!(maxNorm > 0) || norm <= maxNorm) return { grads, norm };
-  const scale = maxNorm / (norm + 1e-6);
-  const clipped = grads.map((g) => {
-    const c = tf.mul(g, scale);
-    g.dispose();
-    return c;
-  });
-  return { grads: clipped, norm };
+/** The global L2 norm of the gradients and the factor that clips it to maxNorm (1 when under it, or maxNorm 0). */
+export function clipFactor<B extends Buf>(k: Kernels<B>, grads: B[], maxNorm: number): { norm: number; scale: number } {
+  const norm = Math.sqrt(k.sumSquares(grads));
+  return { norm, scale: maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1 };
 }

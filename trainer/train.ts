@@ -3,21 +3,20 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { writeJsonAtomic } from '../datasets/atomicFile.js';
 import { UserError } from '../datasets/errors.js';
 import { DataLoader } from '../shards/loader.js';
 import { findShards } from '../shards/locate.js';
 import { readShardManifest } from '../shards/manifest.js';
 import { loadTokenizer } from '../shards/tokenizer/load.js';
-import { useBackend } from './backend.js';
+import { openKernels } from './kernels/select.js';
 import { fromNamed, listCheckpoints, loadCheckpoint, saveCheckpoint, toNamed, type TrainerState } from './checkpoint.js';
 import { resolveModel, type ModelConfig, type TrainConfig } from './config.js';
 import { evaluate, unigramCounts, unigramEval, validationBatches, type EvalResult } from './evaluate.js';
 import { estimateMemory, WASM_BUDGET_BYTES } from './memory.js';
 import { Metrics } from './metrics.js';
-import { countParams, flopsPerToken, GPT, initParams } from './model.js';
-import { AdamW, clipByGlobalNorm, learningRate } from './optimizer.js';
+import { countParams, flopsPerToken, GPT, initParams, paramSpecs } from './model.js';
+import { AdamW, clipFactor, learningRate } from './optimizer.js';
 import { generate } from './generate.js';
 
 export interface TrainRequest {
@@ -58,7 +57,6 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const ckpt = req.resume && existing.length > 0 ? await loadCheckpoint(runDir, warn) : null;
   if (ckpt) cfg = { ...ckpt.state.train, ...req.overrides, out: cfg.out };
 
-  const backend = await useBackend(cfg.backend);
   const shards = await findShards(resolve(req.cwd, cfg.shards));
   const manifest = await readShardManifest(shards);
   const modelCfg: ModelConfig = ckpt ? ckpt.model : resolveModel(req.model, manifest.tokenizer.vocabSize);
@@ -66,8 +64,8 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const B = cfg.batchSize;
   const T = modelCfg.contextLength;
   const mem = estimateMemory(modelCfg, B);
-  if (cfg.backend === 'wasm' && mem.tensorBytes > WASM_BUDGET_BYTES) {
-    throw new UserError(`this config needs about ${(mem.tensorBytes / 2 ** 30).toFixed(1)} GiB of tensor memory per micro-batch (${mem.detail}); the wasm backend's heap is capped at 4 GiB (usable ~${(WASM_BUDGET_BYTES / 2 ** 30).toFixed(1)} GiB): lower batchSize and raise gradAccum to keep the tokens per step, or shrink the model`);
+  if ((cfg.backend === 'cpu' || cfg.backend === 'wasm') && mem.bytes > WASM_BUDGET_BYTES) {
+    throw new UserError(`this config needs about ${(mem.bytes / 2 ** 30).toFixed(2)} GiB for a step (${mem.detail}); the CPU kernels' wasm memory stops at 4 GiB (usable ~${(WASM_BUDGET_BYTES / 2 ** 30).toFixed(2)} GiB): lower batchSize and raise gradAccum to keep the tokens per step, or shrink the model (vocabSize x batchSize x contextLength is the logits' share)`);
   }
   const tokenizerFile = manifest.tokenizer.file ? join(shards, manifest.tokenizer.file) : null;
   if (!tokenizerFile || !existsSync(tokenizerFile)) throw new UserError(`${join(shards, 'manifest.json')}: no tokenizer.json beside the shards; rerun the encode step`);
@@ -76,16 +74,15 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const pipelineRun = existsSync(join(shards, '..', '..', 'run.json')) ? relative(runDir, join(shards, '..', '..')) : null;
   await writeJsonAtomic(join(runDir, 'train.json'), { format: 'sluice.train', shards: relative(runDir, shards), pipelineRun, model: modelCfg, train: cfg });
 
-  const model = new GPT(modelCfg);
-  let params = ckpt ? fromNamed(model.specs, ckpt.params, join(ckpt.dir, 'model.safetensors')) : initParams(modelCfg, cfg.seed);
-  const opt = new AdamW(params, cfg);
+  const kernels = await openKernels(cfg.backend, { threads: cfg.threads });
+  const specs = paramSpecs(modelCfg);
+  const model = new GPT(modelCfg, kernels, ckpt ? fromNamed(specs, ckpt.params, join(ckpt.dir, 'model.safetensors')) : initParams(modelCfg, cfg.seed));
+  const opt = new AdamW(kernels, specs.map((s) => s.shape), cfg);
   if (ckpt) {
-    opt.dispose();
-    opt.m = fromNamed(model.specs, ckpt.optimizer.m, join(ckpt.dir, 'optimizer.safetensors'));
-    opt.v = fromNamed(model.specs, ckpt.optimizer.v, join(ckpt.dir, 'optimizer.safetensors'));
-    opt.t = ckpt.optimizer.t;
+    opt.load(fromNamed(specs, ckpt.optimizer.m, join(ckpt.dir, 'optimizer.safetensors')), fromNamed(specs, ckpt.optimizer.v, join(ckpt.dir, 'optimizer.safetensors')), ckpt.optimizer.t);
     await Metrics.truncate(runDir, ckpt.state.step);
   }
+  const backend = kernels.describe();
   const loader = await DataLoader.open({ dir: shards, split: 'train', batchSize: B, contextLength: T, seed: cfg.seed });
   if (ckpt) loader.resume(ckpt.state.loader);
   const valBatches = await validationBatches(shards, B, T, cfg.evalBatches);
@@ -105,6 +102,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   let windowStart = performance.now();
   let windowTokens = 0;
   const stepTokens = B * T * cfg.gradAccum;
+  const fpt = flopsPerToken(modelCfg, T);
   const state = (step: number): TrainerState => ({
     format: 'sluice.trainer',
     version: 1,
@@ -119,7 +117,7 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const checkpoint = async (step: number) => {
     lastCheckpoint = await saveCheckpoint(
       runDir,
-      { model: modelCfg, params: toNamed(model.specs, params), optimizer: { t: opt.t, m: toNamed(model.specs, opt.m), v: toNamed(model.specs, opt.v) }, state: state(step), eotId: manifest.tokenizer.eotId },
+      { model: modelCfg, params: toNamed(specs, model.values()), optimizer: { t: opt.t, m: toNamed(specs, opt.m.map((b) => kernels.read(b))), v: toNamed(specs, opt.v.map((b) => kernels.read(b))) }, state: state(step), eotId: manifest.tokenizer.eotId },
       tokenizerFile,
       cfg.keepCheckpoints,
     );
@@ -129,31 +127,23 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
   const tok = loadTokenizer(tokenizerFile);
   const eot = manifest.tokenizer.eotId;
   // Seeded by the run's seed: the same run samples the same texts, and sampling draws nothing from training's RNG.
-  const drawSample = (): string => tok.decode(generate(model, params, [eot], { maxTokens: cfg.sampleTokens, temperature: 0.8, topK: 40, topP: 0.95, seed: cfg.seed, stopId: eot }));
+  const drawSample = (): string => tok.decode(generate(model, [eot], { maxTokens: cfg.sampleTokens, temperature: 0.8, topK: 40, topP: 0.95, seed: cfg.seed, stopId: eot }));
 
   for (let step = startStep; step < cfg.steps; step++) {
     const t0 = performance.now();
     const lr = learningRate(step, cfg);
-    let summed: tf.Tensor[] | null = null;
     let lossSum = 0;
+    model.zeroGrad();
     for (let micro = 0; micro < cfg.gradAccum; micro++) {
       const batch = await loader.next();
       const seed = modelCfg.dropout > 0 ? dropoutSeed(cfg.seed, step * cfg.gradAccum + micro) : undefined;
-      const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => tf.div(model.loss(ps, batch.tokens, B, T, { dropoutSeed: seed }), cfg.gradAccum) as tf.Scalar)(params);
-      lossSum += value.dataSync()[0];
-      value.dispose();
-      if (!summed) summed = grads;
-      else {
-        const prev: tf.Tensor[] = summed;
-        summed = prev.map((g, i) => tf.add(g, grads[i]));
-        for (const g of [...prev, ...grads]) g.dispose();
-      }
+      lossSum += model.forward(batch.tokens, B, T, { dropoutSeed: seed, gradScale: 1 / cfg.gradAccum });
+      model.backward();
     }
-    const loss = lossSum; // each micro-batch's loss was divided by gradAccum
+    const loss = lossSum / cfg.gradAccum;
     if (!Number.isFinite(loss)) throw new UserError(`step ${step + 1}: the loss is ${loss}; lower lr (now ${cfg.lr}) or raise warmupSteps, then resume from the last checkpoint (${lastCheckpoint ?? 'none yet'})`);
-    const { grads, norm } = clipByGlobalNorm(summed!, cfg.gradClip);
-    params = opt.step(params, grads, lr);
-    for (const g of grads) g.dispose();
+    const { norm, scale } = clipFactor(kernels, model.grads, cfg.gradClip);
+    opt.step(model.params, model.grads, lr, scale);
     const done = step + 1;
     tokensSeen += stepTokens;
     windowTokens += stepTokens;
@@ -161,13 +151,14 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
     elapsedMs += performance.now() - t0;
     const now = performance.now();
     const log = done % cfg.logEvery === 0 || done === cfg.steps;
-    metrics.step({ step: done, loss, lr, gradNorm: norm, tokensPerSec: (windowTokens * 1000) / Math.max(1, now - windowStart), tokensSeen, elapsedSec: elapsedMs / 1000 }, log);
+    const tokensPerSec = (windowTokens * 1000) / Math.max(1, now - windowStart);
+    metrics.step({ step: done, loss, lr, gradNorm: norm, tokensPerSec, gflops: (tokensPerSec * fpt) / 1e9, tokensSeen, elapsedSec: elapsedMs / 1000 }, log);
     if (log) {
       windowStart = now;
       windowTokens = 0;
     }
     if ((cfg.evalEvery > 0 && done % cfg.evalEvery === 0) || done === cfg.steps) {
-      lastVal = evaluate(model, params, valBatches, B, T);
+      lastVal = evaluate(model, valBatches, B, T);
       metrics.eval(done, lastVal.loss, lastVal.perplexity, lastVal.tokens);
       if (cfg.sampleTokens > 0) metrics.sample(done, (sample = drawSample()));
     }
@@ -177,17 +168,15 @@ export async function train(req: TrainRequest): Promise<TrainResult> {
 
   let unigram: EvalResult | null = null;
   if (startStep < cfg.steps || !lastVal) {
-    lastVal ??= evaluate(model, params, valBatches, B, T);
+    lastVal ??= evaluate(model, valBatches, B, T);
     unigram = unigramEval(await unigramCounts(shards, modelCfg.vocabSize), valBatches, B, T);
     metrics.baseline(cfg.steps, unigram.loss, unigram.perplexity, unigram.tokens);
     metrics.say(`validation perplexity ${lastVal.perplexity.toFixed(2)} (loss ${lastVal.loss.toFixed(4)}); unigram model of the training split on the same tokens: ${unigram.perplexity.toFixed(2)} (loss ${unigram.loss.toFixed(4)})`);
     if (cfg.sampleTokens > 0) sample ??= drawSample();
   }
-  const fpt = flopsPerToken(modelCfg, T);
   const tps = (tokensSeen - (ckpt ? ckpt.state.tokensSeen : 0)) / Math.max(1e-9, (elapsedMs - (ckpt ? ckpt.state.elapsedMs : 0)) / 1000);
   metrics.say(`${cfg.steps - startStep} steps in ${((elapsedMs - (ckpt ? ckpt.state.elapsedMs : 0)) / 1000).toFixed(0)} s: ${Math.round(tps).toLocaleString('en-US')} tokens/s, ${((tps * fpt) / 1e9).toFixed(2)} GFLOP/s; checkpoint ${lastCheckpoint ?? 'none'}`);
-  for (const p of [...params]) p.dispose();
-  opt.dispose();
+  await kernels.dispose();
   return { runDir, steps: cfg.steps, finalLoss: lastLoss, val: lastVal, unigram, sample, checkpoint: lastCheckpoint, tokensPerSec: tps };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointData } from '../../trainer/checkpoint.js';
+import { hfConfig, listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointData } from '../../trainer/checkpoint.js';
 import { resolveModel, resolveRunConfig, resolveTrain } from '../../trainer/config.js';
 import { estimateMemory, WASM_BUDGET_BYTES } from '../../trainer/memory.js';
 import { paramSpecs } from '../../trainer/model.js';
@@ -31,9 +31,21 @@ test('config errors name the key: unknown keys, wrong types, heads that do not d
   assert.equal(resolveModel({ mlp: 'swiglu' }, 100).mlpHidden, 344, 'SwiGLU width: 8/3 x 128 rounded up to 8');
 });
 
-test('the memory guard refuses what cannot fit the 4 GiB wasm heap and accepts the default', () => {
-  assert.ok(estimateMemory(resolveModel({}, 4096), 8).tensorBytes < WASM_BUDGET_BYTES / 4);
-  assert.ok(estimateMemory(resolveModel({ dModel: 512, nLayers: 8, nHeads: 8, contextLength: 512 }, 50257), 32).tensorBytes > WASM_BUDGET_BYTES);
+test('the memory guard refuses what cannot fit wasm\'s 4 GiB and accepts the default and a d 384 / 6-layer model at batch 16', () => {
+  assert.ok(estimateMemory(resolveModel({}, 4096), 8).bytes < WASM_BUDGET_BYTES / 4);
+  assert.ok(estimateMemory(resolveModel({ dModel: 384, nLayers: 6, nHeads: 6, contextLength: 256 }, 8192), 16).bytes < WASM_BUDGET_BYTES);
+  assert.ok(estimateMemory(resolveModel({ dModel: 512, nLayers: 8, nHeads: 8, contextLength: 512 }, 50257), 32).bytes > WASM_BUDGET_BYTES);
+});
+
+test('config.json says gpt2 only for GPT-2\'s own options; RoPE / SwiGLU / RMSNorm name themselves', () => {
+  const cfg = hfConfig(resolveModel({ positions: 'rope', mlp: 'swiglu', norm: 'rmsnorm', bias: false }, 100), 99) as Record<string, unknown>;
+  assert.equal(cfg.model_type, 'sluice_gpt');
+  assert.deepEqual(cfg.architectures, ['SluiceGPT']);
+  assert.equal(cfg.activation_function, 'silu');
+  assert.equal(cfg.position_embedding_type, 'rotary');
+  assert.equal(cfg.normalization, 'rmsnorm');
+  assert.equal(cfg.use_bias, false);
+  assert.equal((hfConfig(resolveModel({}, 100), 99) as Record<string, unknown>).activation_function, 'gelu_new');
 });
 
 test('checkpoints: safetensors with GPT-2 names readable by offset, HF config, keep-last-K, a corrupt newest one falls back with a warning', async () => {

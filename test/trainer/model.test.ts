@@ -1,114 +1,188 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
-import { causalAttention } from '../../trainer/attention.js';
-import { useBackend } from '../../trainer/backend.js';
-import { resolveModel, type ModelConfigInput } from '../../trainer/config.js';
+import { after, test } from 'node:test';
+import { resolveModel, type ModelConfig, type ModelConfigInput } from '../../trainer/config.js';
+import { CpuKernels } from '../../trainer/kernels/cpu/cpuKernels.js';
+import type { Kernels } from '../../trainer/kernels/kernels.js';
+import { openKernels } from '../../trainer/kernels/select.js';
 import { GPT, initParams, paramSpecs } from '../../trainer/model.js';
+import { AdamW, clipFactor } from '../../trainer/optimizer.js';
+import { prng } from '../../datasets/prng.js';
 import { referenceLoss } from './reference.js';
-
-await useBackend('wasm');
 
 const TINY: ModelConfigInput = { vocabSize: 11, contextLength: 6, dModel: 8, nHeads: 2, nLayers: 2, mlpHidden: 12 };
 const VARIANTS: [string, ModelConfigInput][] = [
   ['GPT-2 (learned positions, GELU, LayerNorm, bias)', {}],
   ['RoPE + SwiGLU + RMSNorm, no bias', { positions: 'rope', mlp: 'swiglu', norm: 'rmsnorm', bias: false }],
   ['RoPE + GELU + LayerNorm without bias', { positions: 'rope', bias: false }],
+  ['GPT-2 with head size 32 and width 64 (the register-blocked kernel paths)', { dModel: 64, nHeads: 2, mlpHidden: 72 }],
+];
+
+const k2 = await CpuKernels.create({ threads: 2 });
+const tfjs = await openKernels('tfjs-cpu');
+after(() => Promise.all([k2.dispose(), tfjs.dispose()]));
+/** Every kernel set this machine runs: the model is checked on each against the same float64 reference. */
+const SETS: [string, Kernels][] = [
+  ['cpu, 2 threads', k2 as unknown as Kernels],
+  ['TF.js on its cpu backend', tfjs],
 ];
 
 /** Params with every entry perturbed (norm gains and biases away from 1 and 0, so they are exercised). */
-function params(cfg: ModelConfigInput, seed = 3): { model: GPT; ps: tf.Tensor[] } {
-  const c = resolveModel({ ...TINY, ...cfg }, undefined);
-  const model = new GPT(c);
-  const ps = initParams(c, seed).map((p, i) => tf.add(p, tf.randomNormal(p.shape, 0, 0.3, 'float32', seed * 100 + i)));
-  return { model, ps };
+function values(c: ModelConfig, seed = 3): Float32Array[] {
+  const r = prng(seed);
+  return initParams(c, seed).map((p) => p.map((x) => x + (r() - 0.5) * 0.6));
 }
 
 const B = 2;
 const T = 5;
 const windows = Int32Array.from({ length: B * (T + 1) }, (_, i) => (i * 7 + 3) % 11);
 
-for (const [name, cfg] of VARIANTS) {
-  test(`forward pass agrees with a float64 reference implementation: ${name}`, () => {
-    const { model, ps } = params(cfg);
-    const got = tf.tidy(() => model.loss(ps, windows, B, T).dataSync()[0]);
-    const data = new Map(model.specs.map((s, i) => [s.name, Float64Array.from(ps[i].dataSync())]));
-    const want = referenceLoss(model.config, data, windows, B, T);
-    assert.ok(Math.abs(got - want) < 1e-4, `model ${got} vs reference ${want}`);
-    assert.ok(want > 0.5, 'the loss is not trivial');
-  });
+for (const [setName, k] of SETS)
+  for (const [name, cfg] of VARIANTS) {
+    const c = resolveModel({ ...TINY, ...cfg }, undefined);
+    const vals = values(c);
+    const ref = (vs: Float64Array[]) => referenceLoss(c, new Map(paramSpecs(c).map((s, i) => [s.name, vs[i]])), windows, B, T);
 
-  test(`gradients agree with central finite differences: ${name}`, () => {
-    const { model, ps } = params(cfg);
-    const lossAt = (xs: tf.Tensor[]) => tf.tidy(() => model.loss(xs, windows, B, T).dataSync()[0]);
-    const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => model.loss(xs, windows, B, T))(ps);
-    value.dispose();
-    const h = 1e-2;
-    let checked = 0;
-    for (let i = 0; i < ps.length; i++) {
-      const g = grads[i].dataSync();
-      const base = ps[i].dataSync();
-      // the largest-magnitude coordinate and two fixed others
-      let big = 0;
-      for (let j = 1; j < g.length; j++) if (Math.abs(g[j]) > Math.abs(g[big])) big = j;
-      for (const j of new Set([big, 0, g.length - 1])) {
-        const at = (delta: number) => {
-          const copy = Float32Array.from(base);
-          copy[j] += delta;
-          const xs = ps.map((p, k) => (k === i ? tf.tensor(copy, p.shape) : p));
-          const l = lossAt(xs);
-          xs[i].dispose();
-          return l;
-        };
-        const fd = (at(h) - at(-h)) / (2 * h);
-        const err = Math.abs(fd - g[j]);
-        assert.ok(err < 3e-4 + 3e-2 * Math.abs(g[j]), `${model.specs[i].name}[${j}]: analytic ${g[j]}, finite difference ${fd}`);
-        checked++;
+    test(`forward pass agrees with a float64 reference implementation (${setName}): ${name}`, () => {
+      const model = new GPT(c, k, vals);
+      const got = model.forward(windows, B, T);
+      const want = ref(vals.map((v) => Float64Array.from(v)));
+      assert.ok(Math.abs(got - want) < 2e-6 * Math.max(1, want), `model ${got} vs reference ${want}`);
+      assert.ok(want > 0.5, 'the loss is not trivial');
+    });
+
+    test(`gradients agree with central differences of the float64 reference (${setName}): ${name}`, () => {
+      const model = new GPT(c, k, vals);
+      model.zeroGrad();
+      model.forward(windows, B, T, { gradScale: 1 });
+      model.backward();
+      const specs = paramSpecs(c);
+      const h = 1e-4;
+      let checked = 0;
+      for (let i = 0; i < specs.length; i++) {
+        const g = k.read(model.grads[i]);
+        let big = 0;
+        for (let j = 1; j < g.length; j++) if (Math.abs(g[j]) > Math.abs(g[big])) big = j;
+        for (const j of new Set([big, 0, g.length - 1, g.length >> 1])) {
+          const at = (delta: number) =>
+            ref(
+              vals.map((v, n) => {
+                const x = Float64Array.from(v);
+                if (n === i) x[j] += delta;
+                return x;
+              }),
+            );
+          const fd = (at(h) - at(-h)) / (2 * h);
+          assert.ok(Math.abs(fd - g[j]) < 2e-5 + 2e-3 * Math.abs(fd), `${specs[i].name}[${j}]: analytic ${g[j]}, finite difference ${fd}`);
+          checked++;
+        }
+        assert.ok(g.some((x) => x !== 0), `${specs[i].name} has a gradient`);
       }
-    }
-    assert.ok(checked >= 3 * paramSpecs(model.config).length - 5, `${checked} coordinates checked`);
-  });
+      assert.ok(checked >= 3 * specs.length, `${checked} coordinates checked`);
+    });
+  }
+
+test('with dropout the analytic gradient matches finite differences of the same masked loss, and dropout changes the loss', () => {
+  const c = resolveModel({ ...TINY, positions: 'rope', dropout: 0.3 }, undefined);
+  const vals = values(c);
+  const model = new GPT(c, k2, vals);
+  const o = { dropoutSeed: 77 };
+  model.zeroGrad();
+  const l0 = model.forward(windows, B, T, { ...o, gradScale: 1 });
+  model.backward();
+  assert.ok(Math.abs(l0 - model.forward(windows, B, T)) > 1e-3, 'masked and unmasked losses differ');
+  assert.equal(model.forward(windows, B, T, o), l0, 'the same seed draws the same masks');
+  const specs = paramSpecs(c);
+  for (const name of ['h.0.attn.c_attn.weight', 'h.1.mlp.c_fc.weight', 'wte.weight', 'h.1.ln_2.bias']) {
+    const i = specs.findIndex((s) => s.name === name);
+    const g = k2.read(model.grads[i]);
+    let big = 0;
+    for (let j = 1; j < g.length; j++) if (Math.abs(g[j]) > Math.abs(g[big])) big = j;
+    const at = (delta: number) => {
+      const x = Float32Array.from(vals[i]);
+      x[big] += delta;
+      k2.write(model.params[i], x);
+      const l = model.forward(windows, B, T, o);
+      k2.write(model.params[i], vals[i]);
+      return l;
+    };
+    const fd = (at(1e-2) - at(-1e-2)) / 2e-2;
+    assert.ok(Math.abs(fd - g[big]) < 3e-4 + 3e-2 * Math.abs(g[big]), `${name}[${big}]: analytic ${g[big]}, finite difference ${fd}`);
+  }
+});
+
+test("the model is causal: changing a later token leaves earlier positions' outputs unchanged", () => {
+  const c = resolveModel({ ...TINY, positions: 'rope' }, undefined);
+  const model = new GPT(c, k2, values(c));
+  const ha = model.hidden(Int32Array.from([1, 2, 3, 4, 5]), 1, 5);
+  const hb = model.hidden(Int32Array.from([1, 2, 3, 9, 5]), 1, 5);
+  const d = 8;
+  for (let i = 0; i < 3 * d; i++) assert.equal(ha[i], hb[i], `position ${Math.floor(i / d)}`);
+  assert.ok(Math.abs(ha[3 * d] - hb[3 * d]) > 1e-4, 'the changed position differs');
+  const logits = model.nextLogits(Int32Array.from([1, 2, 3]));
+  assert.equal(logits.length, 11);
+});
+
+/** Three AdamW steps with clipping and dropout; the losses and the final parameters, as bits. */
+async function trainBits(k: Kernels, c: ModelConfig, Bn: number, Tn: number): Promise<{ losses: number[]; params: Uint32Array[] }> {
+  const model = new GPT(c, k, initParams(c, 5));
+  const opt = new AdamW(k, paramSpecs(c).map((s) => s.shape), { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+  const r = prng(9);
+  const losses: number[] = [];
+  for (let step = 0; step < 3; step++) {
+    model.zeroGrad();
+    const w = Int32Array.from({ length: Bn * (Tn + 1) }, () => Math.floor(r() * c.vocabSize));
+    losses.push(model.forward(w, Bn, Tn, { dropoutSeed: step + 1, gradScale: 1 }));
+    model.backward();
+    const { scale } = clipFactor(k, model.grads, 0.5);
+    opt.step(model.params, model.grads, 1e-2, scale);
+  }
+  return { losses, params: model.values().map((v) => new Uint32Array(v.buffer.slice(0))) };
 }
 
-test('the three attention implementations (JS kernel, block-diagonal 2-D products, TF.js ops) agree, forward and backward, with RoPE and dropout', () => {
-  const s = { B: 2, T: 7, H: 2, hd: 4, ropeBase: 10000, dropout: 0.3, seed: 42 };
-  const qkv = tf.randomNormal([s.B * s.T, 3 * s.H * s.hd], 0, 1, 'float32', 9);
-  const w = tf.randomNormal([s.B * s.T, s.H * s.hd], 0, 1, 'float32', 10);
-  for (const shape of [s, { ...s, ropeBase: undefined, seed: undefined }]) {
-    const run = (impl: 'js' | 'blocks' | 'tf') => {
-      const f = (x: tf.Tensor) => tf.sum(tf.mul(causalAttention(x, shape, impl), w));
-      return { y: causalAttention(qkv, shape, impl).dataSync(), g: tf.grad(f)(qkv).dataSync() };
-    };
-    const a = run('js');
-    for (const impl of ['blocks', 'tf'] as const) {
-      const b = run(impl);
-      for (let i = 0; i < a.y.length; i++) assert.ok(Math.abs(a.y[i] - b.y[i]) < 1e-5, `${impl}: y[${i}] ${a.y[i]} vs ${b.y[i]}`);
-      for (let i = 0; i < a.g.length; i++) assert.ok(Math.abs(a.g[i] - b.g[i]) < 1e-4, `${impl}: grad[${i}] ${a.g[i]} vs ${b.g[i]}`);
-    }
+test('training is bit-identical on 1, 2 and 3 threads (losses and parameters after three clipped AdamW steps)', async () => {
+  // shapes that split unevenly: 5 x 13 tokens, width 36, 3 heads of 12, vocab 301, hidden 100
+  const c = resolveModel({ vocabSize: 301, contextLength: 13, dModel: 36, nHeads: 3, nLayers: 2, mlpHidden: 100, dropout: 0.1, positions: 'rope', mlp: 'swiglu' }, undefined);
+  const runs: { losses: number[]; params: Uint32Array[] }[] = [];
+  for (const threads of [1, 2, 3]) {
+    const k = await CpuKernels.create({ threads });
+    runs.push(await trainBits(k as unknown as Kernels, c, 5, 13));
+    await k.dispose();
+  }
+  assert.ok(runs[0].losses[2] < runs[0].losses[0] + 1, 'training runs');
+  for (const r of runs.slice(1)) {
+    assert.deepEqual(r.losses, runs[0].losses);
+    r.params.forEach((p, i) => assert.ok(Buffer.from(p.buffer).equals(Buffer.from(runs[0].params[i].buffer)), `parameter ${i} differs`));
   }
 });
 
-test('the model is causal: changing a later token leaves earlier positions\' outputs unchanged', () => {
-  const { model, ps } = params({ positions: 'rope' });
-  const a = Int32Array.from([1, 2, 3, 4, 5]);
-  const b = Int32Array.from([1, 2, 3, 9, 5]);
-  const ha = tf.tidy(() => model.hidden(ps, a, 1, 5).dataSync());
-  const hb = tf.tidy(() => model.hidden(ps, b, 1, 5).dataSync());
-  const d = 8;
-  for (let i = 0; i < 3 * d; i++) assert.ok(Math.abs(ha[i] - hb[i]) < 1e-6, `position ${Math.floor(i / d)}`);
-  assert.ok(Math.abs(ha[3 * d] - hb[3 * d]) > 1e-4, 'the changed position differs');
-});
-
-test('the cpu backend computes the same loss as wasm', async () => {
-  const { model, ps } = params({});
-  const data = ps.map((p) => ({ v: p.dataSync().slice(), s: p.shape }));
-  const wasm = tf.tidy(() => model.loss(ps, windows, B, T).dataSync()[0]);
-  await useBackend('cpu');
-  try {
-    const cpuParams = data.map((p) => tf.tensor(p.v, p.s));
-    const cpu = tf.tidy(() => model.loss(cpuParams, windows, B, T).dataSync()[0]);
-    assert.ok(Math.abs(cpu - wasm) < 1e-5, `cpu ${cpu} vs wasm ${wasm}`);
-  } finally {
-    await useBackend('wasm');
+test('AdamW follows PyTorch: bias-corrected moments, decoupled decay on 2-D weights only, clipping by the global norm', () => {
+  const o = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 };
+  const shapes = [[2, 2], [2]];
+  const init = [[0.5, -1, 2, 0.25], [0.5, -1]];
+  const ps = init.map((x) => { const b = k2.alloc(x.length); k2.write(b, Float32Array.from(x)); return b; });
+  const gs = shapes.map((s) => k2.alloc(s.reduce((a, b) => a * b, 1)));
+  const opt = new AdamW(k2, shapes, o);
+  const grads = [[0.1, -0.2, 0.3, 0.05], [0.1, -0.2]];
+  const ref = init.map((r) => [...r]);
+  const m = ref.map((r) => r.map(() => 0));
+  const v = ref.map((r) => r.map(() => 0));
+  for (let t = 1; t <= 3; t++) {
+    const lr = 0.01 * t;
+    grads.forEach((g, i) => k2.write(gs[i], Float32Array.from(g.map((x) => x * t))));
+    const { norm, scale } = clipFactor(k2, gs, 0.5);
+    const want = Math.hypot(...grads.flat().map((x) => x * t));
+    assert.ok(Math.abs(norm - want) < 1e-6, `norm ${norm} vs ${want}`);
+    opt.step(ps, gs, lr, scale);
+    ref.forEach((p, i) =>
+      p.forEach((x, j) => {
+        const g = grads[i][j] * t * (want > 0.5 ? 0.5 / (want + 1e-6) : 1);
+        if (i === 0) p[j] = x * (1 - lr * o.weightDecay);
+        m[i][j] = o.beta1 * m[i][j] + (1 - o.beta1) * g;
+        v[i][j] = o.beta2 * v[i][j] + (1 - o.beta2) * g * g;
+        p[j] -= (lr * (m[i][j] / (1 - o.beta1 ** t))) / (Math.sqrt(v[i][j] / (1 - o.beta2 ** t)) + o.eps);
+      }),
+    );
   }
+  ps.forEach((p, i) => [...k2.read(p)].forEach((x, j) => assert.ok(Math.abs(x - ref[i][j]) < 1e-6, `param ${i}[${j}] ${x} vs ${ref[i][j]}`)));
+  assert.equal(opt.t, 3);
 });

@@ -22,7 +22,7 @@ const built = runDef(
 );
 
 const MODEL = ['--d-model', '64', '--n-layers', '2', '--n-heads', '2', '--context-length', '64', '--dropout', '0.1', '--positions', 'rope'];
-const TRAIN = ['--shards', shards, '--batch-size', '8', '--steps', '24', '--warmup-steps', '4', '--lr', '3e-3', '--checkpoint-every', '6', '--eval-every', '12', '--eval-batches', '2', '--log-every', '1', '--sample-tokens', '8'];
+const TRAIN = ['--threads', '2', '--shards', shards, '--batch-size', '8', '--steps', '24', '--warmup-steps', '4', '--lr', '3e-3', '--checkpoint-every', '6', '--eval-every', '12', '--eval-batches', '2', '--log-every', '1', '--sample-tokens', '8'];
 
 function sluice(args: string[]) {
   return spawnSync(process.execPath, [cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
@@ -90,6 +90,12 @@ test('sluice train: the loss falls, a SIGKILLed run resumes with exactly the uni
   assert.equal(await verifyCheckpoint(join(b, 'checkpoints', 'step-00000024')), null);
   assert.deepEqual(readdirSync(join(b, 'checkpoints')), ['step-00000012', 'step-00000018', 'step-00000024'], 'keep-last-3');
 
+  // One thread computes the same losses, bit for bit, as two.
+  const c = tmp();
+  const one = sluice(['train', ...MODEL, ...TRAIN, '--threads', '1', '--out', c, '--quiet']);
+  assert.equal(one.status, 0, one.stderr);
+  assert.deepEqual(trainLosses(c), lossesA);
+
   // Without --resume, an existing run is not overwritten.
   const again = sluice(['train', ...TRAIN, '--out', a]);
   assert.equal(again.status, 1);
@@ -115,7 +121,7 @@ test('sluice train refuses bad configs before training, naming the key', async (
   assert.match(r.stderr, /dModel 30 is not divisible by nHeads 4/);
   const big = sluice(['train', '--shards', shards, '--d-model', '1024', '--n-layers', '24', '--n-heads', '16', '--context-length', '1024', '--batch-size', '64', '--out', tmp()]);
   assert.equal(big.status, 1);
-  assert.match(big.stderr, /GiB of tensor memory per micro-batch .* the wasm backend's heap is capped at 4 GiB.*lower batchSize and raise gradAccum/);
+  assert.match(big.stderr, /GiB for a step \(.* activations.*\); the CPU kernels' wasm memory stops at 4 GiB.*lower batchSize and raise gradAccum/);
   const missing = sluice(['train', '--shards', join(shardsRoot, 'nope'), '--out', tmp()]);
   assert.match(missing.stderr, /nope: no token shards here: expected a shards folder \(with manifest\.json\) or a pipeline run folder/);
 });
