@@ -140,6 +140,16 @@ export function activationBytes(c: ModelConfig, B: number, T = c.contextLength):
   return 4 * (perLayer * c.nLayers + shared);
 }
 
+/** The largest operands the kernels pack or transpose in a step (see Kernels.reserveScratch). */
+export function scratchNeeds(c: ModelConfig, B: number, T = c.contextLength): { operand: number; transposed: number; T: number } {
+  const N = B * T;
+  const r8 = (x: number) => Math.ceil(x / 8) * 8;
+  const d = c.dModel;
+  const h = c.mlpHidden;
+  const operand = Math.max(d * r8(c.vocabSize), c.vocabSize * r8(d), N * r8(Math.max(3 * d, h)), h * r8(d), d * r8(Math.max(3 * d, h)));
+  return { operand, transposed: N * Math.max(c.vocabSize, h, 3 * d), T };
+}
+
 export class GPT<B extends Buf = Buf> {
   readonly specs: ParamSpec[];
   /** Parameters and their gradients, in spec order. */
@@ -196,6 +206,7 @@ export class GPT<B extends Buf = Buf> {
     const d = c.dModel;
     const h = c.mlpHidden;
     const sw = c.mlp === 'swiglu';
+    k.reserveScratch?.(scratchNeeds(c, batch, T));
     const layer = (): LayerActs<B> => ({
       ln1: k.alloc(N * d),
       ln1Mean: k.alloc(N),

@@ -62,14 +62,17 @@ test('sluice stages lists every stage with option types and defaults', () => {
   assert.match(r.stdout, /^passthrough \(document\): /m);
 });
 
-test('the data commands never load TensorFlow.js; the trainer commands do', () => {
+test('no command loads TensorFlow.js unless a TF.js kernel set is asked for', () => {
   const dir = tmp();
   const hook = join(dir, 'watch.cjs');
   // Logs every require of a TensorFlow.js package (the union package loads tfjs-core and its backends through require).
   writeFileSync(hook, "const M = require('module'); const load = M._load; M._load = function (r, ...a) { if (r.startsWith('@tensorflow/')) process.stderr.write('LOADED ' + r + '\\n'); return load.call(this, r, ...a); };\n");
   const loads = (args: string[]) => spawnSync(process.execPath, ['--require', hook, cliPath, ...args], { cwd: repoRoot, encoding: 'utf8' }).stderr.split('\n').filter((l) => l.startsWith('LOADED'));
-  for (const cmd of [['stages'], ['run', '--help'], ['inspect', '--help'], ['--help']]) assert.deepEqual(loads(cmd), [], cmd.join(' '));
-  assert.ok(loads(['train', '--help']).length > 0, 'the watch sees TensorFlow.js when the trainer loads it');
+  for (const cmd of [['stages'], ['run', '--help'], ['inspect', '--help'], ['--help'], ['train', '--help'], ['eval', 'nope']]) assert.deepEqual(loads(cmd), [], cmd.join(' '));
+  // the watch works: opening a TF.js kernel set is seen loading it
+  const select = join(repoRoot, 'dist', 'trainer', 'kernels', 'select.js');
+  const opened = spawnSync(process.execPath, ['--require', hook, '--input-type=module', '-e', `const { openKernels } = await import(${JSON.stringify(select)}); await (await openKernels('tfjs-cpu')).dispose();`], { cwd: repoRoot, encoding: 'utf8' });
+  assert.ok(opened.stderr.split('\n').some((l) => l.startsWith('LOADED @tensorflow/')), `the watch sees TensorFlow.js load: ${opened.stderr.slice(0, 300)}`);
 });
 
 test('an error thrown as a non-Error value is printed as itself, not as undefined', () => {

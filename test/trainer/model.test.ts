@@ -8,6 +8,7 @@ import { GPT, initParams, paramSpecs } from '../../trainer/model.js';
 import { AdamW, clipFactor } from '../../trainer/optimizer.js';
 import { prng } from '../../datasets/prng.js';
 import { referenceLoss } from './reference.js';
+import { estimateMemory } from '../../trainer/memory.js';
 
 const TINY: ModelConfigInput = { vocabSize: 11, contextLength: 6, dModel: 8, nHeads: 2, nLayers: 2, mlpHidden: 12 };
 const VARIANTS: [string, ModelConfigInput][] = [
@@ -185,4 +186,23 @@ test('AdamW follows PyTorch: bias-corrected moments, decoupled decay on 2-D weig
   }
   ps.forEach((p, i) => [...k2.read(p)].forEach((x, j) => assert.ok(Math.abs(x - ref[i][j]) < 1e-6, `param ${i}[${j}] ${x} vs ${ref[i][j]}`)));
   assert.equal(opt.t, 3);
+});
+
+test('the memory guard counts what a training step really holds (within 25%, never under)', async () => {
+  const c = resolveModel({ vocabSize: 512, contextLength: 64, dModel: 64, nHeads: 4, nLayers: 3 }, undefined);
+  const k = await CpuKernels.create({ threads: 2 });
+  try {
+    const before = k.bytesHeld();
+    const model = new GPT(c, k as unknown as Kernels, initParams(c, 1));
+    const opt = new AdamW(k as unknown as Kernels, paramSpecs(c).map((s) => s.shape), { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
+    const w = Int32Array.from({ length: 8 * 65 }, (_, i) => (i * 31) % 512);
+    model.forward(w, 8, 64, { gradScale: 1 });
+    model.backward();
+    opt.step(model.params, model.grads, 1e-3, clipFactor(k as unknown as Kernels, model.grads, 1).scale);
+    const held = k.bytesHeld() - before;
+    const est = estimateMemory(c, 8).bytes;
+    assert.ok(est >= held && est <= held * 1.25, `estimate ${est} vs held ${held}`);
+  } finally {
+    await k.dispose();
+  }
 });

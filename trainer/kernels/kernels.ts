@@ -32,6 +32,11 @@ export interface Kernels<B extends Buf = Buf> {
   bytesHeld(): number;
   /** Releases threads and memory. */
   dispose(): Promise<void>;
+  /**
+   * Sizes the kernels' own scratch once for the largest call to come (so memory does not grow during training):
+   * the largest K x M operand of a product, the largest N x K one that is transposed, the longest attention.
+   */
+  reserveScratch?(s: { operand: number; transposed: number; T: number }): void;
 
   /** out[N, M] = inp[N, K] @ w[K, M] (+ bias[M]); with accumulate, out += inp @ w (bias must be null). */
   matmul(out: B, inp: B, w: B, bias: B | null, N: number, K: number, M: number, accumulate: boolean): void;

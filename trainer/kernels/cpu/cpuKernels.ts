@@ -21,7 +21,8 @@ class Scratch {
   constructor(private readonly heap: Heap) {}
   get(n: number): number {
     if (n > this.cap) {
-      this.cap = Math.ceil(n * 1.25);
+      // doubling: what growth leaves behind stays under the final size
+      this.cap = Math.max(n, 2 * this.cap);
       this.off = this.heap.alloc(this.cap);
     }
     return this.off;
@@ -41,7 +42,7 @@ export class CpuKernels implements Kernels<CpuBuf> {
   private readonly transposed: Scratch;
   private readonly partials: Scratch;
   private readonly perThread: Scratch;
-  private readonly ropeCache = new Map<string, { cos: number; sin: number }>();
+  private readonly ropeCache = new Map<string, { cos: number; sin: number; T: number }>();
 
   private constructor(
     private readonly heap: Heap,
@@ -107,6 +108,12 @@ export class CpuKernels implements Kernels<CpuBuf> {
     await this.pool.close();
   }
 
+  reserveScratch(s: { operand: number; transposed: number; T: number }): void {
+    this.packed.get(s.operand);
+    this.transposed.get(s.transposed);
+    this.perThread.get(this.pool.nth * (2 * s.T * s.T + s.T));
+  }
+
   private packSize(K: number, M: number): number {
     return K * Math.ceil(M / 8) * 8;
   }
@@ -169,16 +176,17 @@ export class CpuKernels implements Kernels<CpuBuf> {
     this.pool.run('dropout', out.off, inp.off, n, p.thresh, p.scale, p.seed);
   }
 
-  private rope_(T: number, hd: number, base: number): { cos: number; sin: number } {
-    const key = `${T}/${hd}/${base}`;
+  /** Tables for positions 0..T-1 (rows of a longer table serve shorter sequences, so one per head size and base). */
+  private rope_(T: number, hd: number, base: number): { cos: number; sin: number; T: number } {
+    const key = `${hd}/${base}`;
     let r = this.ropeCache.get(key);
-    if (!r) {
-      const t = ropeTables(T, hd, base);
+    if (!r || r.T < T) {
+      const t = ropeTables(Math.max(T, 2 * (r?.T ?? 0)), hd, base);
       const cos = this.alloc(t.cos.length);
       const sin = this.alloc(t.sin.length);
       this.write(cos, t.cos);
       this.write(sin, t.sin);
-      r = { cos: cos.off, sin: sin.off };
+      r = { cos: cos.off, sin: sin.off, T: t.cos.length / (hd / 2) };
       this.ropeCache.set(key, r);
     }
     return r;
