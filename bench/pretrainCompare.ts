@@ -2,7 +2,7 @@
 // (out/pretrain): the same model and optimizer settings, the training split's token stream and the exact
 // validation windows sluice evaluates on, written here as int32 files; validation perplexity side by side.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ShardSet } from '../shards/reader.js';
@@ -86,6 +86,8 @@ export async function benchPretrain(run = 'out/pretrain'): Promise<string> {
     const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { steps: number; seconds: number; tokens_per_sec: number; val_perplexity: number; torch: string };
     lines.push(`  PyTorch ${j.torch} CPU, ${threads} thread${threads > 1 ? 's' : ''} (its faster count here): ${j.steps} steps in ${j.seconds.toFixed(0)} s, ${Math.round(j.tokens_per_sec).toLocaleString('en-US')} tokens/s, validation perplexity ${j.val_perplexity.toFixed(2)}`);
   }
+  rmSync(trainFile, { force: true });
+  rmSync(valFile, { force: true });
   if (sample) lines.push(`  sluice's sample: ${JSON.stringify(String(sample.text).slice(0, 300))}`);
   return lines.join('\n');
 }

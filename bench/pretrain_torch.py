@@ -6,8 +6,7 @@
 import json, math, sys, time
 import numpy as np
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+from torch_gpt import make_gpt
 
 cfg = json.loads(sys.argv[1])
 d, L, H, T, B, V = (cfg[k] for k in ('d', 'L', 'H', 'T', 'B', 'V'))
@@ -16,40 +15,7 @@ torch.manual_seed(cfg['seed'])
 train = np.fromfile(cfg['train'], dtype=np.int32)
 val = np.fromfile(cfg['val'], dtype=np.int32).reshape(-1, B, T + 1)
 
-class Block(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.ln_1, self.ln_2 = nn.LayerNorm(d), nn.LayerNorm(d)
-        self.c_attn, self.c_proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
-        self.c_fc, self.mlp_proj = nn.Linear(d, 4 * d), nn.Linear(4 * d, d)
-        for w in (self.c_proj.weight, self.mlp_proj.weight): nn.init.normal_(w, 0, 0.02 / math.sqrt(2 * L))
-    def forward(self, x):
-        b, t, _ = x.shape
-        q, k, v = self.c_attn(self.ln_1(x)).split(d, dim=2)
-        q, k, v = (z.reshape(b, t, H, d // H).transpose(1, 2) for z in (q, k, v))
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(d // H)
-        att = att.masked_fill(torch.ones(t, t, dtype=torch.bool).triu(1), float('-inf')).softmax(-1)
-        x = x + self.c_proj((att @ v).transpose(1, 2).reshape(b, t, d))
-        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate='tanh'))
-
-class GPT(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.wte, self.wpe = nn.Embedding(V, d), nn.Embedding(T, d)
-        for w in (self.wte.weight, self.wpe.weight): nn.init.normal_(w, 0, 0.02)
-        self.h = nn.ModuleList(Block() for _ in range(L))
-        self.ln_f = nn.LayerNorm(d)
-        for m in self.modules():
-            if isinstance(m, nn.Linear):
-                if m not in [b.c_proj for b in self.h] + [b.mlp_proj for b in self.h]: nn.init.normal_(m.weight, 0, 0.02)
-                nn.init.zeros_(m.bias)
-    def forward(self, idx, targets):
-        x = self.wte(idx) + self.wpe(torch.arange(idx.shape[1]))
-        for b in self.h: x = b(x)
-        logits = self.ln_f(x) @ self.wte.weight.t()
-        return F.cross_entropy(logits.reshape(-1, V), targets.reshape(-1))
-
-model = GPT()
+model = make_gpt(d, L, H, T, V)
 decay = [p for p in model.parameters() if p.dim() == 2]
 other = [p for p in model.parameters() if p.dim() < 2]
 opt = torch.optim.AdamW([{'params': decay, 'weight_decay': cfg['weightDecay']}, {'params': other, 'weight_decay': 0.0}], lr=cfg['lr'], betas=(0.9, 0.95), eps=1e-8)
