@@ -11,6 +11,7 @@ import { CpuKernels } from '../../trainer/kernels/cpu/cpuKernels.js';
 import type { AdamWStep, Buf, Dropout, Kernels } from '../../trainer/kernels/kernels.js';
 import { TfjsKernels } from '../../trainer/kernels/tfjs/tfjsKernels.js';
 import * as ref from './kernelReference.js';
+import { openWebgpu } from './webgpuDevice.js';
 
 /**
  * Tolerances. An element passes when |got - want| <= abs · scale + rel · |want|, where want is the float64 reference
@@ -63,6 +64,8 @@ interface SetSpec {
   bitGroup?: string;
   /** TF.js: probs' masked half is zero and crossEntropy with gradScale 0 leaves the logits alone. */
   strict?: boolean;
+  /** Why this set cannot run here. */
+  skip?: string;
 }
 
 const cpu = (threads: number, noRelaxedSimd = false) => async () => (await CpuKernels.create({ threads, noRelaxedSimd })) as unknown as Kernels;
@@ -76,6 +79,17 @@ const SETS: SetSpec[] = [
   { name: 'tfjs, cpu backend', open: tfjs('cpu'), describes: /^tensorflow\.js \(cpu\)$/, strict: true },
   { name: 'tfjs, wasm backend', open: tfjs('wasm'), describes: /^tensorflow\.js \(wasm, (SIMD|no SIMD)\)$/, strict: true },
 ];
+// The WebGPU set twice, on two devices: the same bits from run to run (no float atomics, fixed reduction order).
+for (const run of ['first device', 'second device']) {
+  const g = await openWebgpu();
+  SETS.push({
+    name: `webgpu, ${run}`,
+    open: async () => ('k' in g ? g.k : Promise.reject(new Error(g.reason))),
+    describes: /^webgpu \(.+\)$/,
+    bitGroup: 'webgpu',
+    skip: 'reason' in g ? g.reason : undefined,
+  });
+}
 
 // --- inputs ---
 
@@ -529,7 +543,7 @@ const bits = new Map<string, Map<number, Uint8Array[]>>();
 const KERNELS = [...new Set(CASES.map((c) => c.kernel))];
 
 for (const set of SETS) {
-  describe(`kernels: ${set.name}`, () => {
+  describe(`kernels: ${set.name}`, { skip: set.skip ?? false }, () => {
     let k: Kernels;
     before(async () => {
       k = await set.open();
@@ -618,25 +632,33 @@ describe('kernels: TF.js backends that need an optional package', () => {
   }
 });
 
-describe('kernels: the CPU set gives the same bits on 1, 2 and 3 threads', () => {
-  test('every output of every case', () => {
-    const group = SETS.filter((s) => s.bitGroup === 'cpu').map((s) => s.name);
-    const [first, ...rest] = group.map((n) => bits.get(n));
-    assert.ok(first && first.size === CASES.length, 'the CPU sets ran every case');
-    for (const [ri, other] of rest.entries()) {
-      assert.ok(other && other.size === CASES.length);
-      for (const [ci, outs] of first) {
-        const o = other.get(ci)!;
-        outs.forEach((a, j) => {
-          const b = o[j];
-          assert.equal(b.length, a.length);
-          const diff = a.findIndex((x, i) => x !== b[i]);
-          assert.equal(diff, -1, `${CASES[ci].kernel} ${CASES[ci].label}: output ${j}, byte ${diff}, differs between ${group[0]} and ${group[ri + 1]}`);
-        });
+const GROUPS: [string, string][] = [
+  ['cpu', 'the CPU set gives the same bits on 1, 2 and 3 threads'],
+  ['webgpu', 'the WebGPU set gives the same bits on two devices (run to run)'],
+];
+for (const [group, title] of GROUPS) {
+  const members = SETS.filter((s) => s.bitGroup === group);
+  const skip = members.find((s) => s.skip)?.skip ?? false;
+  describe(`kernels: ${title}`, { skip }, () => {
+    test('every output of every case', () => {
+      const names = members.map((s) => s.name);
+      const [first, ...rest] = names.map((n) => bits.get(n));
+      assert.ok(first && first.size === CASES.length, `${names[0]} ran every case`);
+      for (const [ri, other] of rest.entries()) {
+        assert.ok(other && other.size === CASES.length);
+        for (const [ci, outs] of first) {
+          const o = other.get(ci)!;
+          outs.forEach((a, j) => {
+            const b = o[j];
+            assert.equal(b.length, a.length);
+            const diff = a.findIndex((x, i) => x !== b[i]);
+            assert.equal(diff, -1, `${CASES[ci].kernel} ${CASES[ci].label}: output ${j}, byte ${diff}, differs between ${names[0]} and ${names[ri + 1]}`);
+          });
+        }
       }
-    }
+    });
   });
-});
+}
 
 after(() => {
   if (process.env.SLUICE_KERNEL_ERRORS !== '1') return;
