@@ -4,7 +4,7 @@ NODE ?= node
 SLUICE = $(NODE) dist/pipelines/cli.js
 SRC = $(shell find pipelines stages datasets shards trainer test bench -name '*.ts' 2>/dev/null)
 
-.PHONY: all install build corpus sample test test-slurm test-browser prune-dist bench pretrain slurm-up slurm-down clean
+.PHONY: all install build corpus sample test test-slurm test-browser test-webgpu prune-dist bench pretrain slurm-up slurm-down clean
 
 all: corpus
 
@@ -57,6 +57,12 @@ test-slurm: sample prune-dist
 test-browser: sample prune-dist
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } || { echo "test-browser: chromium is missing; run as root (or: apt-get install chromium)"; exit 1; }
 	SLUICE_REQUIRE_BROWSER=1 $(NODE) --test --test-reporter=spec dist/test/pipelines/report.test.js
+
+# The WebGPU kernel set's conformance, model and training tests on Mesa's lavapipe (a Vulkan driver on the CPU:
+# installs Mesa >= 25 from bookworm-backports when missing; needs root for that): no adapter fails them here.
+test-webgpu: sample prune-dist
+	bash .ci/webgpu-up.sh
+	SLUICE_REQUIRE_WEBGPU=1 $(NODE) --test --test-reporter=spec dist/test/trainer/kernels.test.js dist/test/trainer/model.test.js dist/test/trainer/webgpuTrain.test.js
 
 bench: corpus
 	$(NODE) dist/bench/run.js

@@ -26,7 +26,7 @@ export const trainSchema = z
   .object({
     shards: z.string().default('out/corpus').describe('a pipeline run folder (its encode step\'s shards) or a shards folder'),
     out: z.string().default('out/train').describe('run folder: checkpoints/, metrics.jsonl, TensorBoard events'),
-    backend: z.enum(['cpu', 'tensorflow', 'webgpu', 'tfjs-wasm', 'tfjs-cpu', 'wasm']).default('cpu').describe('kernel set: cpu (our WebAssembly SIMD kernels; "wasm" is its old name) or a TensorFlow.js backend'),
+    backend: z.enum(['cpu', 'webgpu', 'tensorflow', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu', 'wasm']).default('cpu').describe('kernel set: cpu (our WebAssembly SIMD kernels; "wasm" is its old name), webgpu (our WGSL kernels on a GPU) or a TensorFlow.js backend'),
     threads: z.number().int().min(0).default(0).describe('CPU kernel threads (0: every core); the losses do not depend on it'),
     steps: z.number().int().min(1).default(2000).describe('optimizer steps'),
     batchSize: z.number().int().min(1).default(8).describe('sequences per micro-batch'),

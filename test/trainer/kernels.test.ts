@@ -182,6 +182,7 @@ const GEMM_SHAPES: [number, number, number][] = [
   [64, 64, 64],
   [7, 520, 9], // three K blocks
   [1, 5, 3],
+  [300, 270, 260], // outputs of 256 x 256 and up: the WebGPU set's 128 x 128 blocks, with edges
 ];
 
 for (const [N, K, M] of GEMM_SHAPES) {
@@ -622,7 +623,7 @@ describe('kernels: TF.js backends that need an optional package', () => {
   };
   const cases: [string, 'tensorflow' | 'webgpu', string[], RegExp][] = [
     ['tensorflow', 'tensorflow', ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'], /npm install @tensorflow\/tfjs-node-gpu/],
-    ['webgpu', 'webgpu', ['webgpu'], /`webgpu` package/],
+    ['tfjs-webgpu', 'webgpu', ['@tensorflow/tfjs-backend-webgpu'], /tfjs-backend-webgpu@4\.22\.0/],
   ];
   for (const [label, backend, pkgs, message] of cases) {
     const skip = pkgs.some(installed) ? `${pkgs.join(' or ')} is installed here` : false;

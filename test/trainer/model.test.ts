@@ -9,6 +9,7 @@ import { AdamW, clipFactor } from '../../trainer/optimizer.js';
 import { prng } from '../../datasets/prng.js';
 import { referenceLoss } from './reference.js';
 import { estimateMemory } from '../../trainer/memory.js';
+import { openWebgpu } from './webgpuDevice.js';
 
 const TINY: ModelConfigInput = { vocabSize: 11, contextLength: 6, dModel: 8, nHeads: 2, nLayers: 2, mlpHidden: 12 };
 const VARIANTS: [string, ModelConfigInput][] = [
@@ -20,12 +21,15 @@ const VARIANTS: [string, ModelConfigInput][] = [
 
 const k2 = await CpuKernels.create({ threads: 2 });
 const tfjs = await openKernels('tfjs-cpu');
-after(() => Promise.all([k2.dispose(), tfjs.dispose()]));
+const gpu = await openWebgpu();
+after(() => Promise.all([k2.dispose(), tfjs.dispose(), 'k' in gpu ? gpu.k.dispose() : null]));
 /** Every kernel set this machine runs: the model is checked on each against the same float64 reference. */
 const SETS: [string, Kernels][] = [
   ['cpu, 2 threads', k2 as unknown as Kernels],
   ['TF.js on its cpu backend', tfjs],
+  ...('k' in gpu ? [['webgpu', gpu.k] as [string, Kernels]] : []),
 ];
+if ('reason' in gpu) test('the model on the WebGPU kernel set', { skip: gpu.reason }, () => {});
 
 /** Params with every entry perturbed (norm gains and biases away from 1 and 0, so they are exercised). */
 function values(c: ModelConfig, seed = 3): Float32Array[] {

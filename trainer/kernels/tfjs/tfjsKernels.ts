@@ -38,7 +38,7 @@ async function provideNavigatorGpu(): Promise<void> {
   const webgpu = (mod && typeof mod.create === 'function' ? mod : (mod?.default as Record<string, unknown> | undefined)) as
     | { create: (o: string[]) => unknown; globals: object }
     | undefined;
-  if (!webgpu || typeof webgpu.create !== 'function') throw new UserError('kernel set "webgpu": Node has no navigator.gpu; install the `webgpu` package (Dawn): `npm install webgpu`, or use --backend cpu');
+  if (!webgpu || typeof webgpu.create !== 'function') throw new UserError('kernel set "tfjs-webgpu": Node has no navigator.gpu; install the `webgpu` package (Dawn): `npm install webgpu`, or use --backend cpu');
   Object.assign(globalThis, webgpu.globals);
   const gpu = webgpu.create([]);
   // Node 21+ has a navigator (without gpu): add gpu to it; Node 20 has none.
@@ -57,7 +57,7 @@ async function activate(name: TfBackend): Promise<void> {
   } else if (name === 'webgpu') {
     await provideNavigatorGpu();
     const got = await importOptional(['@tensorflow/tfjs-backend-webgpu']);
-    if (!got) throw new UserError('kernel set "webgpu" needs @tensorflow/tfjs-backend-webgpu@4.22.0 and the `webgpu` package (Dawn): npm install both, or use --backend cpu');
+    if (!got) throw new UserError('kernel set "tfjs-webgpu" needs @tensorflow/tfjs-backend-webgpu@4.22.0 and the `webgpu` package (Dawn): npm install both, or use --backend webgpu (our own WGSL kernels) or cpu');
   }
   if (!tf.findBackend(name) && !tf.findBackendFactory(name)) throw new UserError(`TF.js backend "${name}" is not registered (its package imported, but did not register it); use --backend cpu`);
   const ok = await tf.setBackend(name);
@@ -66,7 +66,7 @@ async function activate(name: TfBackend): Promise<void> {
 }
 
 /** The kernel set's name, as trainer/kernels/select.ts spells it. */
-const SET_NAME: Record<TfBackend, string> = { tensorflow: 'tensorflow', webgpu: 'webgpu', wasm: 'tfjs-wasm', cpu: 'tfjs-cpu' };
+const SET_NAME: Record<TfBackend, string> = { tensorflow: 'tensorflow', webgpu: 'tfjs-webgpu', wasm: 'tfjs-wasm', cpu: 'tfjs-cpu' };
 
 const GC = Math.sqrt(2 / Math.PI);
 const GA = 0.044715;

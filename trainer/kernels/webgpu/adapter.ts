@@ -28,6 +28,8 @@ export function noAdapterHelp(): string {
   if (process.platform === 'linux') {
     const icds = ICD_DIRS.flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => `${d}/${f}`) : []));
     lines.push(icds.length ? `Vulkan drivers listed here: ${icds.join(', ')}` : 'No Vulkan driver is listed here (no ICD file under /usr/share/vulkan/icd.d or /etc/vulkan/icd.d).');
+    for (const v of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES'])
+      if (process.env[v]) lines.push(`${v}=${process.env[v]} limits Vulkan to those drivers: unset it to let Vulkan find the installed ones.`);
     const nvidia = existsSync('/dev/nvidia0') || existsSync('/proc/driver/nvidia');
     if (nvidia && !icds.some((f) => /nvidia/i.test(f)))
       lines.push(
@@ -36,7 +38,7 @@ export function noAdapterHelp(): string {
       );
     if (!existsSync('/dev/dri') && !nvidia) lines.push('This machine shows no GPU device (/dev/dri, /dev/nvidia0).');
     lines.push(
-      'Without a GPU, Mesa >= 25 lavapipe runs the kernels on the CPU (for tests, slowly): as root, `bash .ci/webgpu-up.sh` (Debian bookworm-backports mesa-vulkan-drivers). ' +
+      'Without a GPU, Mesa >= 25 lavapipe runs the kernels on the CPU (for tests, slowly): as root, `apt-get install -t bookworm-backports mesa-vulkan-drivers` on Debian 12 (what `bash .ci/webgpu-up.sh` does). ' +
         'Or train with --backend cpu.',
     );
   } else if (process.platform === 'darwin') lines.push('On macOS the adapter is Metal: use an Apple-silicon or Metal-capable Mac, or train with --backend cpu.');

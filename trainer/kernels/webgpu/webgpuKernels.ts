@@ -9,7 +9,7 @@ import { dropoutParams, ropeTables, type AdamWStep, type Buf, type Dropout, type
 import type { AdapterReport, Answer, Hello, Op } from './protocol.js';
 import { SUMSQ_CHUNK } from './shaders/elementwise.js';
 import { SHADERS } from './shaders/index.js';
-import { COLSUM_ROWS, matmulGrid } from './shaders/matmul.js';
+import { COLSUM_ROWS, matmulPlan } from './shaders/matmul.js';
 
 export interface GpuBuf extends Buf {
   readonly n: number;
@@ -83,7 +83,8 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
 
   describe(): string {
     const has = ['shader-f16', 'subgroups'].filter((x) => this.report.features.includes(x));
-    return `webgpu (${this.report.adapter}${has.length ? `; adapter has ${has.join(', ')}` : ''})`;
+    const cpu = /llvmpipe|lavapipe|swiftshader|\(fallback\)/i.test(this.report.adapter) ? '; a CPU driver: right, not fast' : '';
+    return `webgpu (${this.report.adapter}${has.length ? `; adapter has ${has.join(', ')}` : ''}${cpu})`;
   }
 
   /** Sends what is recorded and waits for the device; returns the reads' bytes in order. */
@@ -122,6 +123,12 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
   }
 
   alloc(n: number): GpuBuf {
+    const limit = this.report.limits.maxStorageBufferBindingSize;
+    if (n * 4 > limit)
+      throw new UserError(
+        `webgpu: a buffer of ${(n * 4 / 2 ** 20).toFixed(1)} MiB is more than this adapter binds (${(limit / 2 ** 20).toFixed(0)} MiB, ${this.report.adapter}); ` +
+          'the largest are the logits (batchSize x contextLength x vocabSize) and the attention probabilities (batchSize x heads x contextLength²): lower batchSize and raise gradAccum',
+      );
     const b = { n, id: this.nextId++ };
     this.held += Math.max(4, n * 4);
     this.push({ op: 'alloc', id: b.id, bytes: n * 4 });
@@ -203,16 +210,21 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
 
   matmul(out: GpuBuf, inp: GpuBuf, w: GpuBuf, bias: GpuBuf | null, N: number, K: number, M: number, accumulate: boolean): void {
     if (bias && accumulate) throw new Error('matmul: bias with accumulate');
-    if (bias) this.run('matmul_bias', [out, inp, w, bias], [N, K, M, 0], matmulGrid(N, M));
-    else this.run('matmul', [out, inp, w], [N, K, M, accumulate ? 1 : 0], matmulGrid(N, M));
+    this.product(bias ? 'matmul_bias' : 'matmul', bias ? [out, inp, w, bias] : [out, inp, w], N, K, M, accumulate);
+  }
+
+  /** out[R, C] (+)= A'[R, K] @ B'[K, C] in 64 or 128 blocks (the same bits either way). */
+  private product(kernel: string, bind: GpuBuf[], R: number, K: number, C: number, accumulate: boolean): void {
+    const plan = matmulPlan(R, C);
+    this.run(plan.big ? `${kernel}_big` : kernel, bind, [R, K, C, accumulate ? 1 : 0], plan.grid);
   }
 
   matmulNT(out: GpuBuf, inp: GpuBuf, w: GpuBuf, N: number, K: number, M: number, accumulate: boolean): void {
-    this.run('matmul_nt', [out, inp, w], [N, K, M, accumulate ? 1 : 0], matmulGrid(N, M));
+    this.product('matmul_nt', [out, inp, w], N, K, M, accumulate);
   }
 
   matmulTN(out: GpuBuf, a: GpuBuf, b: GpuBuf, N: number, K: number, M: number, accumulate: boolean): void {
-    this.run('matmul_tn', [out, a, b], [K, N, M, accumulate ? 1 : 0], matmulGrid(K, M));
+    this.product('matmul_tn', [out, a, b], K, N, M, accumulate);
   }
 
   private blocks(N: number): number {

@@ -3,7 +3,7 @@ import { ATTENTION } from './attention.js';
 import type { Shader } from './common.js';
 import { ELEMENTWISE } from './elementwise.js';
 import { HEAD } from './head.js';
-import { COLSUM, matmulShader } from './matmul.js';
+import { COLSUM, matmulBigShader, matmulShader } from './matmul.js';
 import { NORMS } from './norms.js';
 
 export const SHADERS: Record<string, Shader> = {
@@ -16,4 +16,8 @@ export const SHADERS: Record<string, Shader> = {
   matmul_bias: matmulShader(false, false, true),
   matmul_nt: matmulShader(false, true, false),
   matmul_tn: matmulShader(true, false, false),
+  matmul_big: matmulBigShader(false, false, false),
+  matmul_bias_big: matmulBigShader(false, false, true),
+  matmul_nt_big: matmulBigShader(false, true, false),
+  matmul_tn_big: matmulBigShader(true, false, false),
 };
