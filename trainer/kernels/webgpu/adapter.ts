@@ -26,6 +26,8 @@ const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/sh
 export function noAdapterHelp(): string {
   const lines = ['no WebGPU adapter answered (Dawn through the `webgpu` package).'];
   if (process.platform === 'linux') {
+    const loader = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'].some((d) => existsSync(`${d}/libvulkan.so.1`));
+    if (!loader) lines.push('The Vulkan loader (libvulkan.so.1) is not installed: Debian/Ubuntu `apt-get install libvulkan1`, Fedora `dnf install vulkan-loader`.');
     const icds = ICD_DIRS.flatMap((d) => (existsSync(d) ? readdirSync(d).map((f) => `${d}/${f}`) : []));
     lines.push(icds.length ? `Vulkan drivers listed here: ${icds.join(', ')}` : 'No Vulkan driver is listed here (no ICD file under /usr/share/vulkan/icd.d or /etc/vulkan/icd.d).');
     for (const v of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES'])
