@@ -19,17 +19,15 @@ const skip = 'reason' in probe ? probe.reason : false;
 
 const shardsRoot = tmp();
 const shards = join(shardsRoot, '03-encode', 'shards');
-const built = skip
-  ? Promise.resolve()
-  : runDef(
-      {
-        name: 'webgpu-train-fixture',
-        input: { paths: ['data/sample/brown'] },
-        validationFraction: 0.05,
-        steps: [{ stage: 'normalize' }, { stage: 'bpe-train', vocabSize: 512 }, { stage: 'encode' }],
-      },
-      { out: shardsRoot, threads: 1, cwd: repoRoot, quiet: true },
-    );
+const built = runDef(
+  {
+    name: 'webgpu-train-fixture',
+    input: { paths: ['data/sample/brown'] },
+    validationFraction: 0.05,
+    steps: [{ stage: 'normalize' }, { stage: 'bpe-train', vocabSize: 512 }, { stage: 'encode' }],
+  },
+  { out: shardsRoot, threads: 1, cwd: repoRoot, quiet: true },
+);
 
 const MODEL = ['--d-model', '32', '--n-layers', '2', '--n-heads', '2', '--context-length', '32', '--dropout', '0.1', '--positions', 'rope'];
 const TRAIN = ['--shards', shards, '--batch-size', '4', '--steps', '50', '--warmup-steps', '5', '--lr', '3e-3', '--checkpoint-every', '10', '--eval-every', '50', '--eval-batches', '1', '--log-every', '1', '--sample-tokens', '0', '--quiet'];
@@ -83,9 +81,10 @@ test('sluice train --backend webgpu: follows the CPU set for 50 steps, repeats b
   assert.deepEqual(losses(b), lg);
 });
 
-test('sluice train --backend webgpu where no adapter answers: says why and what to install', () => {
+test('sluice train --backend webgpu where no adapter answers: says why and what to install', async () => {
+  await built;
   const run = tmp();
-  const r = sluice(['train', '--backend', 'webgpu', '--steps', '1', '--out', run], { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' });
+  const r = sluice(['train', '--backend', 'webgpu', '--shards', shards, '--steps', '1', '--out', run], { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /no WebGPU adapter answered/);
   assert.match(r.stderr, /VK_ICD_FILENAMES=\/nonexistent\/icd\.json limits Vulkan/);
