@@ -212,7 +212,7 @@ export class GPT<B extends Buf = Buf> {
       ln1Mean: k.alloc(N),
       ln1Rstd: k.alloc(N),
       qkv: k.alloc(N * 3 * d),
-      probs: k.alloc(batch * c.nHeads * T * T),
+      probs: k.alloc(k.attentionStateSize?.(batch, T, c.nHeads, d / c.nHeads) ?? batch * c.nHeads * T * T),
       atty: k.alloc(N * d),
       mid: k.alloc(N * d),
       ln2: k.alloc(N * d),

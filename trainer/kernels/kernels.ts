@@ -67,6 +67,11 @@ export interface Kernels<B extends Buf = Buf> {
 
   /** Rotary embedding (GPT-NeoX halves) of the q and k parts of qkv [B*T, 3d] in place; inverse rotates back. */
   rope(qkv: B, B: number, T: number, H: number, hd: number, base: number, inverse: boolean): void;
+  /**
+   * Elements of the state attention() keeps for attentionBackward (its `probs` buffer). Without this method: the
+   * probabilities [B, H, T, T]; a set that recomputes them (FlashAttention) keeps less, e.g. a log-sum-exp per row.
+   */
+  attentionStateSize?(B: number, T: number, H: number, hd: number): number;
   /** Causal attention: out [B*T, d] from qkv [B*T, 3d]; probs [B, H, T, T] kept (the masked half is never read). */
   attention(out: B, probs: B, qkv: B, B: number, T: number, H: number, hd: number, dropout: Dropout | null): void;
   /** dqkv [B*T, 3d] (overwritten) from dout [B*T, d]. */

@@ -3,7 +3,7 @@
 // Every dispatch's parameters go into one uniform buffer per batch, one 256-byte slot each (dynamic offsets).
 /// <reference types="@webgpu/types" />
 import { PARAM_SLOT, type AdapterReport, type Answer, type Batch } from './protocol.js';
-import { SHADERS } from './shaders/index.js';
+import { shader } from './shaders/index.js';
 
 interface Pipe {
   pipeline: GPUComputePipeline;
@@ -45,8 +45,7 @@ export class GpuDevice {
   private pipe(kernel: string): Pipe {
     let p = this.pipes.get(kernel);
     if (p) return p;
-    const s = SHADERS[kernel];
-    if (!s) throw new Error(`no WGSL kernel named ${kernel}`);
+    const s = shader(kernel);
     const layout = this.device.createBindGroupLayout({
       entries: s.bindings.map((m, i) => ({ binding: i, visibility: GPUShaderStage.COMPUTE, buffer: { type: m === 'w' ? 'storage' : 'read-only-storage' } as GPUBufferBindingLayout })),
     });

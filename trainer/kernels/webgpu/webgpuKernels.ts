@@ -8,7 +8,8 @@ import { UserError } from '../../../datasets/errors.js';
 import { dropoutParams, ropeTables, type AdamWStep, type Buf, type Dropout, type Kernels } from '../kernels.js';
 import type { AdapterReport, Answer, Hello, Op } from './protocol.js';
 import { SUMSQ_CHUNK } from './shaders/elementwise.js';
-import { SHADERS } from './shaders/index.js';
+import { flashBlock, flashStateSize } from './shaders/flash.js';
+import { shader } from './shaders/index.js';
 import { COLSUM_ROWS, matmulPlan } from './shaders/matmul.js';
 
 export interface GpuBuf extends Buf {
@@ -114,7 +115,7 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
   }
 
   private run(kernel: string, bind: GpuBuf[], fields: (number | F32)[], grid: [number, number]): void {
-    const modes = SHADERS[kernel].bindings;
+    const modes = shader(kernel).bindings;
     if (modes.length !== bind.length) throw new Error(`webgpu: kernel ${kernel} takes ${modes.length} buffers, got ${bind.length}`);
     bind.forEach((b, i) => {
       if (modes[i] === 'w' && bind.some((o, j) => j !== i && o.id === b.id)) throw new Error(`webgpu: kernel ${kernel} would write buffer ${i} through another binding too`);
@@ -314,20 +315,25 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
     this.run('rope', [qkv, t.cos, t.sin], [N, T, H, hd, f(inverse ? -1 : 1)], flat(Math.ceil((N * H * hd) / 256)));
   }
 
+  attentionStateSize(B: number, T: number, H: number, hd: number): number {
+    return flashStateSize(B, T, H, hd);
+  }
+
   private attnParams(B: number, T: number, H: number, hd: number, dropout: Dropout | null): (number | F32)[] {
     const p = dropout && dropout.p > 0 ? dropoutParams(dropout) : { thresh: 0, scale: 1, seed: 0 };
-    return [B, T, H, hd, f(1 / Math.sqrt(hd)), p.thresh, f(p.scale), p.seed];
+    return [B, T, H, f(1 / Math.sqrt(hd)), p.thresh, f(p.scale), p.seed];
   }
 
-  attention(out: GpuBuf, probs: GpuBuf, qkv: GpuBuf, B: number, T: number, H: number, hd: number, dropout: Dropout | null): void {
-    this.run('attention', [out, probs, qkv], this.attnParams(B, T, H, hd, dropout), flat(B * H * T));
+  /** FlashAttention: out and the state (a log-sum-exp per row, and a copy of out for the backward's D = dO . O). */
+  attention(out: GpuBuf, state: GpuBuf, qkv: GpuBuf, B: number, T: number, H: number, hd: number, dropout: Dropout | null): void {
+    this.run(`flash_fwd:${hd}`, [out, state, qkv], this.attnParams(B, T, H, hd, dropout), flat(B * H * Math.ceil(T / flashBlock(hd))));
   }
 
-  attentionBackward(dqkv: GpuBuf, dout: GpuBuf, qkv: GpuBuf, probs: GpuBuf, B: number, T: number, H: number, hd: number, dropout: Dropout | null): void {
-    const ds = this.scratchBuf('attentionDs', B * H * T * T);
+  attentionBackward(dqkv: GpuBuf, dout: GpuBuf, qkv: GpuBuf, state: GpuBuf, B: number, T: number, H: number, hd: number, dropout: Dropout | null): void {
     const p = this.attnParams(B, T, H, hd, dropout);
-    this.run('attention_bwd_q', [dqkv, ds, dout, qkv, probs], p, flat(B * H * T));
-    this.run('attention_bwd_kv', [dqkv, ds, dout, qkv, probs], p, flat(B * H * T));
+    const grid = flat(B * H * Math.ceil(T / flashBlock(hd)));
+    this.run(`flash_bwd_q:${hd}`, [dqkv, state, dout, qkv], p, grid);
+    this.run(`flash_bwd_kv:${hd}`, [dqkv, state, dout, qkv], p, grid);
   }
 
   embedding(out: GpuBuf, tokens: GpuBuf, wte: GpuBuf, wpe: GpuBuf | null, N: number, T: number, C: number): void {
