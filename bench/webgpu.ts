@@ -82,7 +82,7 @@ function kernelFigures(k: Kernels, s: Shape, reps: number): string[] {
     rows.push(`    matmul ${name.padEnd(30)} ${ms.toFixed(2).padStart(8)} ms  ${((2 * R * K * C) / ms / 1e6).toFixed(1).padStart(8)} GFLOP/s`);
   }
   const qkv = filled(k, N * 3 * s.d, 3);
-  const probs = k.alloc(s.B * s.H * s.T * s.T);
+  const probs = k.alloc(k.attentionStateSize?.(s.B, s.T, s.H, hd) ?? s.B * s.H * s.T * s.T);
   const atty = k.alloc(N * s.d);
   const dqkv = k.alloc(N * 3 * s.d);
   const fwd = time(k, atty, () => k.attention(atty, probs, qkv, s.B, s.T, s.H, hd, null), reps);
