@@ -606,6 +606,16 @@ for (const set of SETS) {
         });
       });
 
+    test('a read after thousands of queued calls returns its own values (a set that batches calls flushes them right)', () => {
+      const b = k.alloc(3);
+      for (let queued = 4093; queued <= 4097; queued++) {
+        k.read(b, 0, 1); // nothing left queued
+        for (let i = 0; i < queued; i++) k.zero([b]);
+        k.write(b, Float32Array.of(queued, 2, 3));
+        assert.deepEqual([...k.read(b)], [queued, 2, 3], `after ${queued} calls`);
+      }
+    });
+
     test('reads and writes at offsets, copies, zeroes, counts its bytes', () => {
       const b = k.alloc(10);
       assert.deepEqual([...k.read(b)], new Array(10).fill(0), 'alloc zeroes');

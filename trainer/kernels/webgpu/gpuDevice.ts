@@ -28,7 +28,9 @@ export class GpuDevice {
     this.paramLayout = device.createBindGroupLayout({
       entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: PARAM_SLOT } }],
     });
-    void device.lost.then((info) => (this.lost = `the GPU device was lost (${info.reason}): ${info.message}`));
+    void device.lost.then((info) => (this.lost ??= `the GPU device was lost (${info.reason}): ${info.message}`));
+    // errors outside the scopes of a batch (Dawn would only log them): the next answer fails with it
+    device.onuncapturederror = (e) => (this.lost ??= `WebGPU error: ${e.error.message}`);
   }
 
   static async open(adapter: GPUAdapter, report: AdapterReport): Promise<GpuDevice> {
@@ -89,6 +91,7 @@ export class GpuDevice {
   async run(batch: Batch): Promise<Answer> {
     if (this.lost) return { error: this.lost };
     const d = this.device;
+    d.pushErrorScope('internal');
     d.pushErrorScope('out-of-memory');
     d.pushErrorScope('validation');
     const runs = batch.ops.filter((o) => o.op === 'run').length;
@@ -116,7 +119,7 @@ export class GpuDevice {
           case 'free':
             uploads.push(this.buffer(o.id)); // destroyed once the batch has run (Dawn must not lose a buffer in flight)
             this.buffers.delete(o.id);
-            for (const k of [...this.groups.keys()]) if (k.split(':')[1].split(',').includes(String(o.id))) this.groups.delete(k);
+            for (const k of [...this.groups.keys()]) if (k.slice(k.lastIndexOf(':') + 1).split(',').includes(String(o.id))) this.groups.delete(k);
             break;
           case 'write': {
             // through a staging copy in the encoder, so the write lands between the dispatches around it
@@ -158,16 +161,27 @@ export class GpuDevice {
       endPass();
       if (runs > 0) d.queue.writeBuffer(this.params!, 0, packed);
       d.queue.submit([enc.finish()]);
+    } catch (e) {
+      staging?.destroy();
+      for (const u of uploads) u.destroy();
+      throw e;
     } finally {
       const validation = await d.popErrorScope();
       const oom = await d.popErrorScope();
-      const err = validation ?? oom;
+      const internal = await d.popErrorScope();
+      const err = validation ?? oom ?? internal;
       if (err) {
         staging?.destroy();
         for (const u of uploads) u.destroy();
+        const what = validation ? 'WebGPU rejected a kernel' : oom ? 'the GPU ran out of memory' : 'the GPU driver failed';
         // eslint-disable-next-line no-unsafe-finally
-        return { error: `${oom ? 'the GPU ran out of memory' : 'WebGPU rejected a kernel'}: ${err.message}` };
+        return { error: `${what}: ${err.message}` };
       }
+    }
+    if (this.lost) {
+      staging?.destroy();
+      for (const u of uploads) u.destroy();
+      return { error: this.lost };
     }
     if (!staging) {
       await d.queue.onSubmittedWorkDone();

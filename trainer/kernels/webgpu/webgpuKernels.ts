@@ -41,6 +41,10 @@ function flat(groups: number): [number, number] {
 const MAX_QUEUED = 4096;
 /** How long a batch may take before the device thread is taken as hung. */
 const WAIT_MS = 600_000;
+/** How long opening the adapter and device may take. */
+const OPEN_MS = 120_000;
+/** The signal's values: nothing yet, an answer is waiting, the device thread is gone. */
+export const SIGNAL = { idle: 0, answer: 1, dead: 2 } as const;
 
 export class WebgpuKernels implements Kernels<GpuBuf> {
   readonly name = 'webgpu';
@@ -64,17 +68,23 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { port: port2, flag: signal.buffer }, transferList: [port2] });
     worker.unref();
-    const hello = await new Promise<Hello>((resolve) => {
-      const poll = () => {
-        const m = receiveMessageOnPort(port1);
-        if (m) resolve(m.message as Hello);
-        else setTimeout(poll, 5);
-      };
-      worker.once('error', (e) => resolve({ error: `the WebGPU device thread failed: ${e.message}` }));
-      worker.once('exit', (code) => resolve({ error: `the WebGPU device thread exited (code ${code})` }));
-      poll();
-    });
-    Atomics.store(signal, 0, 0);
+    let failed: string | null = null;
+    const onError = (e: Error) => (failed = `the WebGPU device thread failed: ${e.message}`);
+    const onExit = (code: number) => (failed ??= `the WebGPU device thread exited (code ${code})`);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+    const t0 = Date.now();
+    let hello: Hello | null = null;
+    while (!hello) {
+      const m = receiveMessageOnPort(port1);
+      if (m) hello = m.message as Hello;
+      else if (failed) hello = { error: failed };
+      else if (Date.now() - t0 > OPEN_MS) hello = { error: `opening the WebGPU adapter took more than ${OPEN_MS / 1000} s (a hung driver?)` };
+      else await new Promise((r) => setTimeout(r, 5));
+    }
+    worker.off('error', onError);
+    worker.off('exit', onExit);
+    Atomics.store(signal, 0, SIGNAL.idle);
     if ('error' in hello) {
       await worker.terminate();
       throw new UserError(hello.error);
@@ -100,18 +110,30 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
     return a.reads;
   }
 
+  /** The device thread's answer; a hang or its death breaks the set for good (no later call takes a stale answer). */
   private await_(): unknown {
-    if (Atomics.wait(this.signal, 0, 0, WAIT_MS) === 'timed-out') throw new Error(`webgpu: the device did not answer in ${WAIT_MS / 1000} s`);
-    Atomics.store(this.signal, 0, 0);
+    if (Atomics.wait(this.signal, 0, SIGNAL.idle, WAIT_MS) === 'timed-out') return this.broken(`the device did not answer in ${WAIT_MS / 1000} s`);
+    if (Atomics.load(this.signal, 0) === SIGNAL.dead) {
+      const m = receiveMessageOnPort(this.port)?.message as { error?: string } | undefined;
+      return this.broken(m?.error ? `the device thread died: ${m.error}` : 'the device thread exited');
+    }
+    Atomics.store(this.signal, 0, SIGNAL.idle);
     for (;;) {
       const m = receiveMessageOnPort(this.port);
       if (m) return m.message;
     }
   }
 
+  private broken(why: string): never {
+    this.closed = true;
+    void this.worker.terminate();
+    throw new Error(`webgpu: ${why}; the kernel set is closed (rerun, or use --backend cpu)`);
+  }
+
   private push(o: Op): void {
     this.ops.push(o);
-    if (this.ops.length >= MAX_QUEUED) this.flush();
+    // a read is sent by its caller, whose flush returns it: never by this bound
+    if (o.op !== 'read' && this.ops.length >= MAX_QUEUED) this.flush();
   }
 
   private run(kernel: string, bind: GpuBuf[], fields: (number | F32)[], grid: [number, number]): void {
@@ -172,7 +194,8 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
     if (n === 0) return new Float32Array(0);
     this.push({ op: 'read', id: b.id, offset: offset * 4, bytes: n * 4 });
     const reads = this.flush();
-    return new Float32Array(reads[reads.length - 1]);
+    if (reads.length !== 1 || reads[0].byteLength !== n * 4) throw new Error(`webgpu: a read of ${n} values came back as ${reads.length} reads`);
+    return new Float32Array(reads[0]);
   }
 
   zero(bufs: GpuBuf[]): void {
@@ -183,6 +206,8 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
   }
 
   copy(dst: GpuBuf, src: GpuBuf, srcOffset: number, n: number): void {
+    if (srcOffset < 0 || n < 0 || srcOffset + n > src.n || n > dst.n) throw new RangeError(`copy of ${n} at ${srcOffset} from a buffer of ${src.n} into one of ${dst.n}`);
+    if (dst.id === src.id) throw new Error('webgpu: copy within one buffer');
     if (n === 0) return;
     this.ints.delete(dst.id);
     this.push({ op: 'copy', dst: dst.id, src: src.id, srcOffset: srcOffset * 4, bytes: n * 4 });
@@ -197,16 +222,18 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
     try {
       this.flush();
     } finally {
-      this.port.postMessage({ close: true });
-      this.await_();
-      this.closed = true;
-      this.port.close();
-      await this.worker.terminate();
+      if (!this.closed) {
+        this.port.postMessage({ close: true });
+        this.await_();
+        this.closed = true;
+        this.port.close();
+        await this.worker.terminate();
+      }
     }
   }
 
   reserveScratch(s: { operand: number; transposed: number; T: number }): void {
-    void s; // attention's ds block is sized by its first call (B is not known here)
+    void s; // the column-sum and index scratch is sized by first use; attention keeps no T x T block here
   }
 
   matmul(out: GpuBuf, inp: GpuBuf, w: GpuBuf, bias: GpuBuf | null, N: number, K: number, M: number, accumulate: boolean): void {
@@ -360,7 +387,8 @@ export class WebgpuKernels implements Kernels<GpuBuf> {
     index.set(starts, U);
     index.set(order, 2 * U + 1);
     const buf = this.scratchBuf('embedIndex', index.length);
-    this.write(buf, new Float32Array(index.buffer));
+    this.ints.delete(buf.id);
+    this.push({ op: 'write', id: buf.id, offset: 0, data: index.buffer });
     this.run('embedding_bwd_wte', [dwte, dout, buf], [U, C], flat(Math.ceil((U * C) / 256)));
     if (dwpe) this.run('embedding_bwd_wpe', [dwpe, dout], [N, T, C], flat(Math.ceil((T * C) / 256)));
   }

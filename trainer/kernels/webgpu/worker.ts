@@ -10,9 +10,22 @@ const signal = new Int32Array(flag);
 
 function answer(msg: unknown, transfer: ArrayBuffer[] = []): void {
   port.postMessage(msg, transfer);
-  Atomics.store(signal, 0, 1);
+  Atomics.store(signal, 0, 1); // SIGNAL.answer
   Atomics.notify(signal, 0);
 }
+
+// a crash of this thread wakes the main thread, which would otherwise wait for an answer that never comes
+function dead(why: unknown): void {
+  port.postMessage({ error: String((why as Error)?.stack ?? why) });
+  Atomics.store(signal, 0, 2); // SIGNAL.dead
+  Atomics.notify(signal, 0);
+}
+process.on('uncaughtException', (e) => dead(e));
+process.on('unhandledRejection', (e) => dead(e));
+process.on('exit', () => {
+  // only where no answer waits to be read (the close answer is followed by this thread's exit)
+  if (Atomics.compareExchange(signal, 0, 0, 2) === 0) Atomics.notify(signal, 0);
+});
 
 let device: GpuDevice | null = null;
 try {

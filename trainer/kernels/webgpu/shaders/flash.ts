@@ -27,8 +27,8 @@ function locate(blk: number): string {
   ${GROUP}
   let nb = (p.T + ${blk - 1}u) / ${blk}u;
   let total = p.B * p.H * nb;
-  let live = group < total;
-  let g = min(group, total - 1u);
+  if (group >= total) { return; } // surplus workgroups of a 2-D grid (uniform: barriers below stay uniform)
+  let g = group;
   let bh = g / nb;
   let blkIdx = g % nb;
   let b = bh / p.H;
@@ -132,7 +132,6 @@ var<workgroup> alpha: array<f32, ${blk}>;
     }
   }
   workgroupBarrier();
-  if (!live) { return; }
   for (var t = 0u; t < ${per}u; t++) {
     let e = lid + t * ${WG}u;
     if (e >= BLK * HD) { break; }
@@ -163,7 +162,7 @@ var<workgroup> Dr: array<f32, ${blk}>;
     for (var c = 0u; c < HD; c++) { dd = fma(dout[gseq + i * d + c], state[oSt + gseq + i * d + c], dd); }
     Lr[lid] = state[bh * p.T + i];
     Dr[lid] = dd;
-    if (live && q0 + lid < p.T) { state[p.B * p.H * p.T + bh * p.T + i] = dd; }
+    if (q0 + lid < p.T) { state[p.B * p.H * p.T + bh * p.T + i] = dd; }
   }
   var acc: array<f32, ${per}>;
   for (var kb = 0u; kb <= blkIdx; kb++) {
@@ -191,7 +190,6 @@ var<workgroup> Dr: array<f32, ${blk}>;
       acc[t] = v;
     }
   }
-  if (!live) { return; }
   for (var t = 0u; t < ${per}u; t++) {
     let e = lid + t * ${WG}u;
     if (e >= BLK * HD) { break; }
@@ -250,7 +248,6 @@ var<workgroup> Dr: array<f32, ${blk}>;
       dv[t] = v;
     }
   }
-  if (!live) { return; }
   for (var t = 0u; t < ${per}u; t++) {
     let e = lid + t * ${WG}u;
     if (e >= BLK * HD) { break; }

@@ -65,10 +65,10 @@ export const HEAD: Record<string, Shader> = {
 var<workgroup> red: array<f32, ${WG}>;
 @compute @workgroup_size(${WG}) fn main(${ENTRY_ARGS}) {
   ${GROUP}
-  let live = group < p.N;
-  let n = min(group, p.N - 1u);
+  if (group >= p.N) { return; } // surplus workgroups of a 2-D grid (uniform: barriers below stay uniform)
+  let n = group;
   let row = n * p.V;
-  let grad = p.gscale != 0.0 && live;
+  let grad = p.gscale != 0.0;
   let tgt = u32(targets[n]);
   let lt = logits[row + tgt]; // read before the row is overwritten (the first barrier is in the reduction below)
   var m = -3.4e38;
@@ -86,7 +86,6 @@ var<workgroup> red: array<f32, ${WG}>;
   red[lid] = s;
   ${treeReduce('red', WG, (a, b) => `${a} + ${b}`)}
   let sum = red[0];
-  if (!live) { return; }
   if (lid == 0u) { losses[n] = log(sum) - (lt - mx); }
   if (!grad) { return; }
   let f = p.gscale / sum;

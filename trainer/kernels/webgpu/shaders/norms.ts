@@ -14,7 +14,8 @@ const fwd = (bias: boolean) => {
 var<workgroup> red: array<f32, ${WG}>;
 @compute @workgroup_size(${WG}) fn main(${ENTRY_ARGS}) {
   ${GROUP}
-  let n = min(group, p.N - 1u); // surplus workgroups of the grid redo the last row (same values): barriers stay uniform
+  if (group >= p.N) { return; } // surplus workgroups of a 2-D grid (uniform: barriers below stay uniform)
+  let n = group;
   let x = n * p.C;
   var mu = 0.0;
   if (p.rms == 0u) {
@@ -30,7 +31,6 @@ var<workgroup> red: array<f32, ${WG}>;
   red[lid] = q;
   ${treeReduce('red', WG, sum)}
   let r = 1.0 / sqrt(red[0] / f32(p.C) + p.eps);
-  if (group >= p.N) { return; }
   if (lid == 0u) {
     if (p.rms == 0u) { mean[n] = mu; }
     rstd[n] = r;
@@ -78,7 +78,8 @@ var<workgroup> r1: array<f32, ${WG}>;
 var<workgroup> r2: array<f32, ${WG}>;
 @compute @workgroup_size(${WG}) fn main(${ENTRY_ARGS}) {
   ${GROUP}
-  let n = min(group, p.N - 1u);
+  if (group >= p.N) { return; }
+  let n = group;
   let x = n * p.C;
   let mu = select(mean[n], 0.0, p.rms != 0u);
   let r = rstd[n];
@@ -99,7 +100,6 @@ var<workgroup> r2: array<f32, ${WG}>;
   workgroupBarrier();
   let m1 = select(r1[0] / f32(p.C), 0.0, p.rms != 0u);
   let m2 = r2[0] / f32(p.C);
-  if (group >= p.N) { return; }
   for (var c = lid; c < p.C; c += ${WG}u) {
     let xhat = (inp[x + c] - mu) * r;
     let dn = w[c] * dout[x + c];
