@@ -18,6 +18,8 @@ export interface MainOptions {
   linkDensityMaxWords: number;
   /** At least this many consecutive 1-3 word blocks, with links in most of them, are a menu. */
   menuRunBlocks: number;
+  /** The whole page without its chrome, not one container (the fallback when the container is too small). */
+  wholePage?: boolean;
 }
 
 interface Tuning {
@@ -189,7 +191,8 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
   const inMain = new Uint8Array(n);
   let root = false;
   const scoredWins = ranked >= 0 && best >= 0 && keptChars[best] > t.preferScored * keptChars[ranked] && !contains(parent, best, ranked);
-  if (ranked >= 0 && (articles || !scoredWins)) {
+  if (o.wholePage) root = true;
+  else if (ranked >= 0 && (articles || !scoredWins)) {
     // Widen to the enclosing element while what it adds is a little more prose (a lead, a subtitle), not links.
     let c = ranked;
     for (let up = 0; up < GROW_LEVELS; up++) {
