@@ -61,7 +61,7 @@ function config(s: Shape): ModelConfig {
 }
 
 /** tokens/s over `steps` steps after 2 warm-up steps, random tokens, clipping and AdamW as in training. */
-function sluiceRate(k: Kernels, s: Shape, steps: number, beforeTimed?: () => void): number {
+export function sluiceRate(k: Kernels, s: Shape, steps: number, beforeTimed?: () => void): number {
   const c = config(s);
   const model = new GPT(c, k, initParams(c, 1));
   const opt = new AdamW(k, paramSpecs(c).map((p) => p.shape), { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });

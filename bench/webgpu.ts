@@ -6,8 +6,8 @@ import { resolveModel, type ModelConfig } from '../trainer/config.js';
 import { CpuKernels } from '../trainer/kernels/cpu/cpuKernels.js';
 import type { Buf, Kernels } from '../trainer/kernels/kernels.js';
 import { WebgpuKernels } from '../trainer/kernels/webgpu/webgpuKernels.js';
-import { flopsPerToken, GPT, initParams, paramSpecs } from '../trainer/model.js';
-import { AdamW, clipFactor } from '../trainer/optimizer.js';
+import { flopsPerToken } from '../trainer/model.js';
+import { sluiceRate } from './gpt.js';
 
 interface Shape {
   name: string;
@@ -42,24 +42,6 @@ function time(k: Kernels, probe: Buf, fn: () => void, reps: number): number {
   for (let i = 0; i < reps; i++) fn();
   k.read(probe, 0, 1);
   return (performance.now() - t0) / reps;
-}
-
-function trainRate(k: Kernels, s: Shape, steps: number): number {
-  const c = config(s);
-  const model = new GPT(c, k, initParams(c, 1));
-  const opt = new AdamW(k, paramSpecs(c).map((p) => p.shape), { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 });
-  const r = prng(7);
-  const step = () => {
-    const w = Int32Array.from({ length: s.B * (s.T + 1) }, () => Math.floor(r() * s.V));
-    model.zeroGrad();
-    model.forward(w, s.B, s.T, { gradScale: 1 });
-    model.backward();
-    opt.step(model.params, model.grads, 1e-3, clipFactor(k, model.grads, 1).scale);
-  };
-  step();
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  return (steps * s.B * s.T) / ((performance.now() - t0) / 1000);
 }
 
 function kernelFigures(k: Kernels, s: Shape, reps: number): string[] {
@@ -110,11 +92,11 @@ export async function benchWebgpu(): Promise<string> {
       }
       lines.push(...kernelFigures(gpu as unknown as Kernels, s, cpuDriver ? 1 : 10));
       const steps = cpuDriver ? 1 : 10;
-      const g = trainRate(gpu as unknown as Kernels, s, steps);
+      const g = sluiceRate(gpu as unknown as Kernels, s, steps);
       lines.push(`    training, webgpu: ${Math.round(g).toLocaleString('en-US')} tokens/s, ${((g * fpt) / 1e12).toFixed(3)} TFLOP/s`);
       if (!s.gpuOnly) {
         const cpu = await CpuKernels.create({});
-        const c = trainRate(cpu as unknown as Kernels, s, 3);
+        const c = sluiceRate(cpu as unknown as Kernels, s, 3);
         lines.push(`    training, ${cpu.describe()}: ${Math.round(c).toLocaleString('en-US')} tokens/s, ${((c * fpt) / 1e12).toFixed(3)} TFLOP/s;  webgpu / cpu = ${(g / c).toFixed(2)}`);
         await cpu.dispose();
       } else lines.push('    (the CPU kernel set cannot hold this model in 32-bit wasm memory: no CPU figure)');
