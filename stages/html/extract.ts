@@ -1,8 +1,8 @@
-// HTML -> the text a reader sees, in one streaming pass of htmlparser2 (no DOM, no recursion: 100,000 nested
+// HTML -> the text a reader sees, in one streaming pass of the tokenizer (no DOM, no recursion: 100,000 nested
 // divs cost an array of 100,000 flags). Output is a list of blocks, each with its link-text share, for the
 // boilerplate pass.
-import { Parser } from 'htmlparser2';
 import { CHROME_ATTR, CHROME_ROLES, K_CELL, K_CHROME, K_CONTAINER, K_LINE, K_PARAGRAPH, K_SKIP, K_VOID, TAG_KIND } from './tags.js';
+import { parseHtml } from './tokenizer.js';
 
 export interface Block {
   text: string;
@@ -28,6 +28,9 @@ const LINK = 2;
 const CONTAINER = 4;
 const PRE = 8;
 const REGION = 16;
+
+/** The attributes this pass reads; the tokenizer copies no others. */
+const ATTRS = new Set(['class', 'id', 'role', 'style', 'hidden', 'aria-hidden', 'lang']);
 
 function isChrome(attribs: Record<string, string>): boolean {
   if ('hidden' in attribs || attribs['aria-hidden'] === 'true') return true;
@@ -74,7 +77,8 @@ export function extractHtml(html: string): Extracted {
     if (paragraph) nextIsParagraph = true;
   };
 
-  const parser = new Parser(
+  parseHtml(
+    html,
     {
       onopentag(name, attribs) {
         if (name === 'title' && !sawTitle) {
@@ -157,10 +161,8 @@ export function extractHtml(html: string): Extracted {
         if (flags & SKIP) skipDepth -= 1;
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+    ATTRS,
   );
-  parser.write(html);
-  parser.end();
   flush(true);
   const cleanTitle = title.replace(/\s+/g, ' ').trim();
   return { blocks, title: cleanTitle || null, lang, chromeElements };

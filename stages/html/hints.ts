@@ -107,74 +107,130 @@ function chromeIn(ts: string[][]): number {
   return 0;
 }
 
-export interface Hint {
-  /** 0, or the id of the chrome rule (RULES[id - 1]). */
-  chrome: number;
-  /** 1-5: trafilatura's order of main-content candidates (1 first), 0 none. */
-  rank: number;
-  /** Readability's class weight: +25 per positive, -25 per negative hint. */
-  weight: number;
-}
-
 const CONTAINERS = new Set(['article', 'div', 'main', 'section']);
 const R1_ID = /(entry|article|art)-content|article__content|article(-|__)?body|articlebody|body-text|articlecontent/i;
 const R1_CLASS = /post[-_]text|post-body|post-?entry|post[-_]?content|postcontent|post_inner_wrapper|article-?text|articletext|(entry|page|text|article|art)-content|article__content|article(-|__)?body|articlebody|articlecontent|body-text|article__container|entry__content|story__content|article__text|post__content/i;
 const R3_CLASS = /fulltext|^article |post-bodycopy|story-?content|(theme|blog|section|single)-content|single-post|main-column|wpb_text_column|story-body|field-body|field-name-body|node-content|itemfulltext|item-page/i;
 const R4 = /content[-_]?main|content(-|__)body|contentbody|main-?content|page-content/i;
 
-const NONE: Hint = { chrome: 0, rank: 0, weight: 0 };
+/** A hint packed in one number: chrome rule id (bits 0-7), rank (8-11), Readability weight + 128 (12-19). */
+export const NO_HINT = 128 << 12;
+export const hintChrome = (h: number): number => h & 0xff;
+export const hintRank = (h: number): number => (h >> 8) & 0xf;
+export const hintWeight = (h: number): number => ((h >> 12) & 0xff) - 128;
+/** The same hint with another chrome rule. */
+export const withChrome = (h: number, chrome: number): number => (h & ~0xff) | chrome;
 
-/** What a class or id value says, whatever the element: its chrome rule, weight and which rank patterns it matches. */
-interface Words {
-  chrome: number;
-  weight: number;
-  r1: boolean;
-  r3: boolean;
-  r4: boolean;
-  r5: boolean;
-}
-
-// Pages repeat their class values (and the web its ids): each distinct value is read once per worker.
-const classWords = new Map<string, Words>();
-const idWords = new Map<string, Words>();
+// Pages repeat their class values (and the web its ids): each distinct value is read once per worker, and each
+// distinct class token (values share most of theirs: "col-md-4 widget", "col-md-4 entry") once as well.
+const classWords = new Map<string, number>();
+const idWords = new Map<string, number>();
+const tokenWords = new Map<string, number>();
+const classRanks = new Map<string, number>();
+const idRanks = new Map<string, number>();
 const WORDS_MAX = 50_000;
+const TOKENS_MAX = 100_000;
+/** Weights are stored offset by this, so a packed word is never negative. */
+const W0 = 1 << 12;
 
-function wordsOf(value: string, isId: boolean): Words {
-  const cache = isId ? idWords : classWords;
-  let w = cache.get(value);
-  if (w !== undefined) return w;
-  const ts = tokens(value);
+/** Chrome rule id and weight of pieces, packed as chrome | (weight + W0) << 8. */
+function packWords(ts: string[][]): number {
   let weight = 0;
   for (const ps of ts) for (const p of ps) weight += POSITIVE.has(p) ? 25 : NEGATIVE.has(p) ? -25 : 0;
-  const c = ` ${value.toLowerCase()} `;
-  w = isId
-    ? { chrome: chromeIn(ts), weight, r1: value === 'articleContent' || R1_ID.test(value), r3: value === 'article' || value === 'story' || /^primary|story-body/.test(value), r4: value === 'content' || R4.test(value), r5: /^main/i.test(value) }
-    : { chrome: chromeIn(ts), weight, r1: c.includes(' post ') || c.includes(' entry ') || R1_CLASS.test(value), r3: /^(postarea|art-postcontent|text|cell|story)$/.test(value) || R3_CLASS.test(value), r4: value === 'content' || R4.test(value), r5: /^main/i.test(value) };
-  if (cache.size >= WORDS_MAX) cache.clear();
-  cache.set(value, w);
-  return w;
+  return chromeIn(ts) | ((weight + W0) << 8);
 }
 
-/** The hint of an element (tag lowercased; attributes as htmlparser2 gives them). */
-export function hintOf(tag: string, a: Record<string, string>): Hint {
+function tokenInfo(token: string): number {
+  let v = tokenWords.get(token);
+  if (v !== undefined) return v;
+  v = packWords(tokens(token));
+  if (tokenWords.size >= TOKENS_MAX) tokenWords.clear();
+  tokenWords.set(token, v);
+  return v;
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
+
+/** What a class or id value says whatever the element: its chrome rule and weight (packed as packWords). */
+function wordsOf(value: string, isId: boolean): number {
+  const cache = isId ? idWords : classWords;
+  let v = cache.get(value);
+  if (v !== undefined) return v;
+  if (isId) v = packWords(tokens(value));
+  else {
+    // The first token with a chrome rule names it; weights add up (as packWords over all tokens).
+    let weight = 0;
+    let chrome = 0;
+    for (let i = 0; i < value.length; ) {
+      while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+      let j = i;
+      while (j < value.length && !isSpace(value.charCodeAt(j))) j++;
+      if (j > i) {
+        const info = tokenInfo(i === 0 && j === value.length ? value : value.slice(i, j));
+        weight += (info >> 8) - W0;
+        if (!chrome) chrome = info & 0xff;
+      }
+      i = j;
+    }
+    v = chrome | ((weight + W0) << 8);
+  }
+  if (cache.size >= WORDS_MAX) cache.clear();
+  cache.set(value, v);
+  return v;
+}
+
+/** Words every rank pattern holds one of: a value with none of them skips the patterns. */
+const RANK_STEMS = ['post', 'art', 'content', 'text', 'body', 'entr', 'stor', 'main', 'item', 'cell', 'primary', 'page', 'column'];
+const M1 = 1;
+const M3 = 2;
+const M4 = 4;
+const M5 = 8;
+
+/** Which rank patterns a container's class or id value matches, as bits M1 | M3 | M4 | M5. */
+function ranksOf(value: string, isId: boolean): number {
+  const cache = isId ? idRanks : classRanks;
+  let v = cache.get(value);
+  if (v !== undefined) return v;
+  const lc = value.toLowerCase();
+  v = 0;
+  if (RANK_STEMS.some((s) => lc.includes(s))) {
+    const c = ` ${lc} `;
+    const r1 = isId ? value === 'articleContent' || R1_ID.test(value) : c.includes(' post ') || c.includes(' entry ') || R1_CLASS.test(value);
+    const r3 = isId ? value === 'article' || value === 'story' || /^primary|story-body/.test(value) : /^(postarea|art-postcontent|text|cell|story)$/.test(value) || R3_CLASS.test(value);
+    v = (r1 ? M1 : 0) | (r3 ? M3 : 0) | (value === 'content' || R4.test(value) ? M4 : 0) | (/^main/i.test(value) ? M5 : 0);
+  }
+  if (cache.size >= WORDS_MAX) cache.clear();
+  cache.set(value, v);
+  return v;
+}
+
+const CHROME_TAG_ID = new Map(Object.entries(CHROME_TAG_RULE).map(([t, r]) => [t, RULE_ID.get(r)!]));
+const CHROME_ROLE_ID = new Map(Object.entries(CHROME_ROLES).map(([t, r]) => [t, RULE_ID.get(r)!]));
+const HIDDEN = RULE_ID.get('hidden')!;
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+
+/** The hint of an element, packed (tag lowercased; attributes as the tokenizer gives them). */
+export function hintOf(tag: string, a: Record<string, string>): number {
   const { class: cls, id, role: roleAttr, itemprop, style } = a;
-  if (cls === undefined && id === undefined && roleAttr === undefined && itemprop === undefined && style === undefined && !('hidden' in a) && a['aria-hidden'] === undefined && !CHROME_TAG_RULE[tag] && tag !== 'article' && tag !== 'main') return NONE;
+  const tagChrome = CHROME_TAG_ID.get(tag) ?? 0;
+  if (cls === undefined && id === undefined && roleAttr === undefined && itemprop === undefined && style === undefined && a.hidden === undefined && a['aria-hidden'] === undefined && !tagChrome && tag !== 'article' && tag !== 'main') return NO_HINT;
   let chrome = 0;
   const role = roleAttr?.toLowerCase();
-  if ('hidden' in a || a['aria-hidden'] === 'true' || (style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style))) chrome = RULE_ID.get('hidden')!;
-  else if (role && CHROME_ROLES[role]) chrome = RULE_ID.get(CHROME_ROLES[role])!;
-  else if (CHROME_TAG_RULE[tag]) chrome = RULE_ID.get(CHROME_TAG_RULE[tag])!;
-  const cw = cls ? wordsOf(cls, false) : undefined;
-  const iw = id ? wordsOf(id, true) : undefined;
-  if (!chrome) chrome = cw?.chrome || iw?.chrome || 0;
+  if (a.hidden !== undefined || a['aria-hidden'] === 'true' || (style && style.length > 10 && HIDDEN_STYLE.test(style))) chrome = HIDDEN;
+  else if (role && CHROME_ROLE_ID.has(role)) chrome = CHROME_ROLE_ID.get(role)!;
+  else chrome = tagChrome;
+  const cw = cls ? wordsOf(cls, false) : W0 << 8;
+  const iw = id ? wordsOf(id, true) : W0 << 8;
+  if (!chrome) chrome = cw & 0xff || iw & 0xff;
   let rank = 0;
   if (CONTAINERS.has(tag)) {
-    if (cw?.r1 || iw?.r1 || itemprop === 'articleBody') rank = 1;
+    const r = (cls ? ranksOf(cls, false) : 0) | (id ? ranksOf(id, true) : 0);
+    if (r & M1 || itemprop === 'articleBody') rank = 1;
     else if (tag === 'article') rank = 2;
-    else if (role === 'article' || cw?.r3 || iw?.r3) rank = 3;
-    else if (cw?.r4 || iw?.r4) rank = 4;
-    else if (tag === 'main' || role === 'main' || cw?.r5 || iw?.r5) rank = 5;
+    else if (role === 'article' || r & M3) rank = 3;
+    else if (r & M4) rank = 4;
+    else if (tag === 'main' || role === 'main' || r & M5) rank = 5;
   }
-  const weight = (cw?.weight ?? 0) + (iw?.weight ?? 0);
-  return chrome === 0 && rank === 0 && weight === 0 ? NONE : { chrome, rank, weight: Math.max(-50, Math.min(50, weight)) };
+  const weight = (cw >> 8) + (iw >> 8) - 2 * W0;
+  return chrome | (rank << 8) | ((Math.max(-50, Math.min(50, weight)) + 128) << 12);
 }

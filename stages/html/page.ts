@@ -1,9 +1,9 @@
 // Pass 1 of main-content extraction: one streaming pass of htmlparser2 turns a page into a flat element table
 // (parent, first child, next sibling, hint; typed arrays, no recursion: 100,000 nested divs are 100,000 rows),
 // the text blocks a reader sees (each owned by the element it sits in), and the page's metadata sources.
-import { Parser } from 'htmlparser2';
-import { hintOf, ruleId } from './hints.js';
+import { hintChrome, hintOf, NO_HINT, ruleId, withChrome } from './hints.js';
 import { K_CELL, K_LINE, K_PARAGRAPH, K_VOID, TAG_KIND } from './tags.js';
+import { parseHtml } from './tokenizer.js';
 
 /** Block kinds: what a block is, for heading rules, scoring and Markdown. */
 export const B_TEXT = 0;
@@ -64,6 +64,10 @@ export interface Page {
 const DROP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'frame', 'frameset', 'object', 'embed', 'canvas', 'button', 'select', 'option', 'optgroup', 'textarea', 'input', 'audio', 'video', 'map', 'head', 'applet', 'datalist', 'meter', 'progress', 'output', 'slot', 'param', 'picture', 'source', 'rt', 'rp']);
 const META_KEYS = new Set(['og:title', 'og:site_name', 'og:url', 'author', 'article:author', 'article:published_time', 'og:article:published_time', 'date', 'dc.date', 'dc.date.issued', 'dcterms.date', 'pubdate', 'publish-date', 'publishdate', 'datepublished', 'sailthru.date', 'parsely-pub-date', 'dc.creator', 'twitter:title', 'application-name', 'twitter:creator', 'parsely-author', 'sailthru.author', 'citation_author', 'citation_publication_date']);
 const MAX_JSON_LD = 1 << 21;
+const PAGE_HEADER = ruleId('page-header');
+const PAGE_FOOTER = ruleId('page-footer');
+/** The attributes pass 1 reads (hints, metadata, links); the tokenizer copies no others. */
+const ATTRS = new Set(['class', 'id', 'role', 'itemprop', 'style', 'hidden', 'aria-hidden', 'type', 'rel', 'href', 'lang', 'datetime', 'property', 'name', 'content']);
 
 class Grow {
   a: Int32Array = new Int32Array(1024);
@@ -78,7 +82,6 @@ class Grow {
 }
 
 const WS = /\s+/g;
-const NO_HINT = { chrome: 0, rank: 0, weight: 0 };
 const SOFT_HYPHEN = /\u00ad/g;
 /** Whitespace other than single spaces: only then is the (allocating) collapse needed. */
 const NEEDS_SQUASH = /[^\S ]| {2}/;
@@ -153,7 +156,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
     if (markdown) mdParts.push(md);
   };
 
-  const parser = new Parser(
+  parseHtml(
+    html,
     {
       onopentag(name, a) {
         if (name === 'title' && !sawTitle) {
@@ -186,8 +190,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         if (name === 'time' && time === null && a.datetime) time = a.datetime;
         let h = name === 'html' || name === 'body' ? NO_HINT : hintOf(name, a);
         // A page-level <header> or <footer> is chrome; inside an article, section or main it holds the headline or notes.
-        if (!h.chrome && containerDepth === 0 && (name === 'header' || name === 'footer')) h = { ...h, chrome: ruleId(name === 'header' ? 'page-header' : 'page-footer') };
-        const block = (k & (K_PARAGRAPH | K_LINE)) !== 0 || ((k & K_CELL) !== 0 && h.chrome !== 0) || h.chrome !== 0 || h.rank !== 0;
+        if (!hintChrome(h) && containerDepth === 0 && (name === 'header' || name === 'footer')) h = withChrome(h, name === 'header' ? PAGE_HEADER : PAGE_FOOTER);
+        const block = (k & (K_PARAGRAPH | K_LINE)) !== 0 || (h & 0xfff) !== 0; // chrome or rank
         if (block) {
           if (k & K_LINE || !(k & K_PARAGRAPH)) flush(false);
           else flush(true);
@@ -205,7 +209,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         }
         const tagClass = name === 'p' || name === 'pre' || name === 'td' || name === 'blockquote' ? 1 : name === 'header' || name === 'footer' ? 2 : 0;
         if (labels) labels[i] = `${name}${a.id ? `#${a.id}` : ''}${a.class ? `.${a.class.trim().split(/\s+/).join('.')}` : ''}${a.role ? `[role=${a.role}]` : ''}`;
-        packed.set(i, h.chrome | (h.rank << 8) | ((h.weight + 128) << 12) | (tagClass << 20));
+        packed.set(i, h | (tagClass << 20));
         stack.push(i);
         ownerOf.push(block);
         if (block) owners.push(i);
@@ -280,7 +284,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         if (name === 'ul' || name === 'ol') lists.pop();
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
+    ATTRS,
   );
 
   function readMeta(a: Record<string, string>): void {
@@ -289,8 +293,6 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
     if (key && value && META_KEYS.has(key) && !(key in tags)) tags[key] = value.trim();
   }
 
-  parser.write(html);
-  parser.end();
   flush(true);
   const chrome = new Uint8Array(n);
   const rank = new Uint8Array(n);
