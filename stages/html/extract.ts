@@ -33,7 +33,7 @@ const REGION = 16;
 const ATTRS = new Set(['class', 'id', 'role', 'style', 'hidden', 'aria-hidden', 'lang']);
 
 function isChrome(attribs: Record<string, string>): boolean {
-  if ('hidden' in attribs || attribs['aria-hidden'] === 'true') return true;
+  if (attribs.hidden !== undefined || attribs['aria-hidden'] === 'true') return true;
   if (attribs.role && CHROME_ROLES.has(attribs.role.toLowerCase())) return true;
   if (attribs.style && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(attribs.style)) return true;
   return CHROME_ATTR.test(attribs.class ?? '') || CHROME_ATTR.test(attribs.id ?? '');

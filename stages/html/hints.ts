@@ -4,8 +4,8 @@
 // (split at - _ and camelCase), never as substrings: "jp-relatedposts" is related, "shared-links" is not shared.
 
 /** Chrome rules, by the piece of a class or id that marks them (a rule name is a counter name). */
-const PIECES: Record<string, string> = {};
-const add = (rule: string, words: string): void => words.split(' ').forEach((w) => (PIECES[w] = rule));
+const PIECES = new Map<string, string>(); // a Map: a class named "constructor" must not find Object's
+const add = (rule: string, words: string): void => words.split(' ').forEach((w) => PIECES.set(w, rule));
 add('comments', 'comment comments commentlist commentform comol disqus dsq respond replies reply akismet nocomments discussion kommentare');
 add('navigation', 'nav navbar navigation navi menu menue submenu subnav breadcrumb breadcrumbs pagination pager skiplink skip crumbs toc');
 add('sidebar', 'sidebar widget widgets widgetarea marginal marginalie secondary aside rail sidebox');
@@ -73,7 +73,7 @@ export const CHROME_ROLES: Record<string, string> = {
   alertdialog: 'subscribe',
 };
 
-export const RULES = [...new Set([...Object.values(PIECES), ...PAIRS.map((p) => p[2]), ...Object.values(CHROME_TAG_RULE), ...Object.values(CHROME_ROLES)])];
+export const RULES = [...new Set([...PIECES.values(), ...PAIRS.map((p) => p[2]), ...Object.values(CHROME_TAG_RULE), ...Object.values(CHROME_ROLES)])];
 const RULE_ID = new Map(RULES.map((r, i) => [r, i + 1]));
 
 /** The id of a rule name (RULES[id - 1] is the name). */
@@ -82,27 +82,52 @@ export const ruleId = (rule: string): number => RULE_ID.get(rule) ?? 0;
 /** Class tokens that name a taxonomy term or state (WordPress "tag-news", "category-x", "postid-7"), not a part of the page. */
 const SLUG = /^(tag|tags|category|categories|cat|format|status|type|postid|post|page|pageid|parent|term|taxonomy|lang|language|has|no|is|single|elementor|level|color|theme|template|layout|section|node|views|block|menu-item)[-_]/i;
 
-/** The pieces of each class token and of the id: "jp-relatedposts" -> [jp, relatedposts], "articleBody" -> [article, body]. */
+/** The pieces of a token ("jp-relatedposts" -> [jp, relatedposts], "articleBody" -> [article, body]), lowercased; null for a slug. */
+function piecesOf(token: string): string[] | null {
+  if (token.length > 80 || SLUG.test(token)) return null;
+  const out: string[] = [];
+  let start = 0;
+  let prevLower = false;
+  for (let i = 0; i <= token.length; i++) {
+    const c = i < token.length ? token.charCodeAt(i) : 32;
+    const sep = c === 45 || c === 95 || c === 46 || c === 58 || c <= 32;
+    const upper = c >= 65 && c <= 90;
+    if (sep || (upper && prevLower)) {
+      if (i > start) out.push(token.slice(start, i).toLowerCase());
+      start = sep ? i + 1 : i;
+    }
+    prevLower = c >= 97 && c <= 122;
+  }
+  return out.length ? out : null;
+}
+
+/** The pieces of each class token and of the id. */
 function tokens(value: string): string[][] {
   const out: string[][] = [];
   for (const token of value.split(/\s+/)) {
-    if (!token || token.length > 80 || SLUG.test(token)) continue;
-    const ps = token.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[-_\s.:]+/).filter(Boolean);
-    if (ps.length) out.push(ps);
+    const ps = token ? piecesOf(token) : null;
+    if (ps) out.push(ps);
   }
   return out;
 }
 
 function ruleOf(p: string): string | undefined {
-  return PIECES[p] ?? (p.startsWith('related') ? 'related' : p.startsWith('comment') ? 'comments' : p.startsWith('share') || p.startsWith('social') ? 'share' : p.startsWith('advert') || p.startsWith('sponsor') ? 'ads' : p.startsWith('teaser') ? 'teaser' : p.startsWith('breadcrumb') ? 'navigation' : undefined);
+  return PIECES.get(p) ?? (p.startsWith('related') ? 'related' : p.startsWith('comment') ? 'comments' : p.startsWith('share') || p.startsWith('social') ? 'share' : p.startsWith('advert') || p.startsWith('sponsor') ? 'ads' : p.startsWith('teaser') ? 'teaser' : p.startsWith('breadcrumb') ? 'navigation' : undefined);
 }
+
+/** PAIRS by first piece, then second. */
+const PAIR_RULES = new Map<string, Map<string, string>>();
+for (const [a, b, r] of PAIRS) PAIR_RULES.set(a, (PAIR_RULES.get(a) ?? new Map<string, string>()).set(b, r));
 
 /** A token marks chrome by its first or last piece ("comment-list", "post-comments"; not "event-meta-address"), or by a pair. */
 function chromeIn(ts: string[][]): number {
   for (const ps of ts) {
     const rule = ruleOf(ps[ps.length - 1]) ?? ruleOf(ps[0]);
     if (rule) return RULE_ID.get(rule)!;
-    for (let i = 0; i + 1 < ps.length; i++) for (const [a, b, r] of PAIRS) if (a === ps[i] && b === ps[i + 1]) return RULE_ID.get(r)!;
+    for (let i = 0; i + 1 < ps.length; i++) {
+      const r = PAIR_RULES.get(ps[i])?.get(ps[i + 1]);
+      if (r) return RULE_ID.get(r)!;
+    }
   }
   return 0;
 }
@@ -143,7 +168,8 @@ function packWords(ts: string[][]): number {
 function tokenInfo(token: string): number {
   let v = tokenWords.get(token);
   if (v !== undefined) return v;
-  v = packWords(tokens(token));
+  const ps = piecesOf(token);
+  v = ps ? packWords([ps]) : W0 << 8;
   if (tokenWords.size >= TOKENS_MAX) tokenWords.clear();
   tokenWords.set(token, v);
   return v;

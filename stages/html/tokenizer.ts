@@ -1,11 +1,14 @@
 // HTML in one forward scan (indexOf to the next '<', no per-character state machine), giving the tree events
 // htmlparser2's Parser gives in HTML mode (implied end tags, void elements, raw text of script and style, a
 // self-closing slash honoured), so the extraction rules read the same tree. The open-element stack is an
-// array with a count per name: closing a tag costs what it pops, so 100,000 nested divs parse in linear time.
+// array with a count per tag name: closing a tag costs what it pops, so 100,000 nested divs parse in linear time.
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 
 export interface TreeHandler {
-  /** An element opens; `attrs` holds only the attributes asked for (names lowercased, entities decoded). */
+  /**
+   * An element opens; `attrs` has every attribute asked for as a property (undefined when the tag lacks it; names
+   * lowercased, values with entities decoded): one object shape for every tag, so reading it stays fast.
+   */
   onopentag(name: string, attrs: Record<string, string>): void;
   /** Text between tags, entities decoded (one call per run of text). */
   ontext(text: string): void;
@@ -41,9 +44,34 @@ export const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command',
 const RAW = new Set(['script', 'style', 'xmp']);
 const RCDATA = new Set(['title', 'textarea']);
 
+const NORMAL = 0;
+const RAW_TEXT = 1;
+const DECODED = 2;
+
+/** What the parser needs to know of a tag name, looked up once per tag; `open`/`gen` count it on this page's stack. */
+interface Tag {
+  name: string;
+  implies: Set<string> | undefined;
+  isVoid: boolean;
+  content: number;
+  open: number;
+  gen: number;
+}
+const TAGS = new Map<string, Tag>();
+const TAGS_MAX = 10_000;
+let generation = 0;
+
+function tagOf(name: string): Tag {
+  let t = TAGS.get(name);
+  if (t === undefined) {
+    t = { name, implies: IMPLIES_CLOSE.get(name), isVoid: VOID.has(name), content: RAW.has(name) ? RAW_TEXT : RCDATA.has(name) ? DECODED : NORMAL, open: 0, gen: 0 };
+    TAGS.set(name, t);
+  }
+  return t;
+}
+
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
 const isAlpha = (c: number): boolean => ((c | 32) >= 97 && (c | 32) <= 122);
-const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** A tag or attribute name as htmlparser2 gives it: lowercased (ASCII names are copied only when they hold capitals). */
 function lower(s: string): string {
@@ -52,6 +80,39 @@ function lower(s: string): string {
     if ((c >= 65 && c <= 90) || c > 127) return s.toLowerCase();
   }
   return s;
+}
+
+interface AttributeIndex {
+  /** The names asked for, by their first letter (a name is matched in place, never copied to be looked up). */
+  byFirst: (string[] | undefined)[];
+  /** Every name asked for, undefined: each tag's attributes are a copy (one shape). */
+  none: Record<string, string>;
+}
+const indexes = new WeakMap<ReadonlySet<string>, AttributeIndex>();
+
+function attributeIndex(keep: ReadonlySet<string>): AttributeIndex {
+  let index = indexes.get(keep);
+  if (index === undefined) {
+    const byFirst: (string[] | undefined)[] = [];
+    for (const name of keep) (byFirst[name.charCodeAt(0) | 32] ??= []).push(name);
+    const none = Object.freeze(Object.fromEntries([...keep].map((k) => [k, undefined]))) as unknown as Record<string, string>;
+    index = { byFirst, none };
+    indexes.set(keep, index);
+  }
+  return index;
+}
+
+/** The asked-for name (its own string, so objects keyed by it stay fast) that html[ns, ne) spells in any case, if any. */
+function wanted(html: string, ns: number, ne: number, byFirst: (string[] | undefined)[]): string | undefined {
+  const names = byFirst[html.charCodeAt(ns) | 32];
+  if (names === undefined) return undefined;
+  next: for (const name of names) {
+    if (name.length !== ne - ns) continue;
+    // ASCII letters match in either case; '|32' maps nothing else in a name onto a letter or '-'.
+    for (let k = 1; k < name.length; k++) if ((html.charCodeAt(ns + k) | 32) !== name.charCodeAt(k)) continue next;
+    return name;
+  }
+  return undefined;
 }
 
 /** Where the end tag `</name` (any case, then a space, '/' or '>') of a raw-text element starts, or -1. */
@@ -72,8 +133,10 @@ function endTagAt(html: string, name: string, from: number): number {
  */
 export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string>): void {
   const len = html.length;
-  const stack: string[] = [];
-  const openCount = new Map<string, number>();
+  const { byFirst, none: NO_ATTRS } = attributeIndex(keep);
+  const stack: Tag[] = [];
+  const gen = ++generation;
+  if (TAGS.size > TAGS_MAX) TAGS.clear(); // only between pages: a tag on the stack keeps its entry
   let textStart = 0;
   const text = (end: number): void => {
     if (end > textStart) {
@@ -81,36 +144,40 @@ export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string
       h.ontext(s.indexOf('&') >= 0 ? decodeHTML(s) : s);
     }
   };
+  const openOf = (t: Tag): number => (t.gen === gen ? t.open : 0);
   const pop = (): void => {
-    const name = stack.pop()!;
-    openCount.set(name, openCount.get(name)! - 1);
-    h.onclosetag(name);
+    const t = stack.pop()!;
+    t.open--;
+    h.onclosetag(t.name);
   };
-  const close = (name: string): void => {
-    if (VOID.has(name)) {
-      if (name === 'br') {
+  const close = (t: Tag): void => {
+    if (t.isVoid) {
+      if (t.name === 'br') {
         h.onopentag('br', NO_ATTRS);
         h.onclosetag('br');
       }
-    } else if ((openCount.get(name) ?? 0) > 0) {
-      while (stack[stack.length - 1] !== name) pop();
+    } else if (openOf(t) > 0) {
+      while (stack[stack.length - 1] !== t) pop();
       pop();
-    } else if (name === 'p') {
-      open('p', NO_ATTRS);
+    } else if (t.name === 'p') {
+      open(t, NO_ATTRS);
       pop();
     }
   };
-  const open = (name: string, attrs: Record<string, string>): void => {
-    const implied = IMPLIES_CLOSE.get(name);
-    if (implied) while (stack.length > 0 && implied.has(stack[stack.length - 1])) pop();
-    if (VOID.has(name)) {
-      h.onopentag(name, attrs);
-      h.onclosetag(name);
+  const open = (t: Tag, attrs: Record<string, string>): void => {
+    if (t.implies) while (stack.length > 0 && t.implies.has(stack[stack.length - 1].name)) pop();
+    if (t.isVoid) {
+      h.onopentag(t.name, attrs);
+      h.onclosetag(t.name);
       return;
     }
-    stack.push(name);
-    openCount.set(name, (openCount.get(name) ?? 0) + 1);
-    h.onopentag(name, attrs);
+    stack.push(t);
+    if (t.gen !== gen) {
+      t.gen = gen;
+      t.open = 0;
+    }
+    t.open++;
+    h.onopentag(t.name, attrs);
   };
 
   let i = 0;
@@ -134,7 +201,7 @@ export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string
         if (isSpace(ch) || ch === 47 || ch === 62) break;
         j++;
       }
-      const name = lower(html.slice(lt + 1, j));
+      const tag = tagOf(lower(html.slice(lt + 1, j)));
       let attrs = NO_ATTRS;
       let selfClosing = false;
       for (;;) {
@@ -191,27 +258,26 @@ export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string
             ve = j;
           }
         }
-        if (ne - ns > 12) continue; // no attribute we read is longer ("aria-hidden", "itemprop")
-        const an = lower(html.slice(ns, ne));
-        if (!keep.has(an)) continue;
-        if (attrs === NO_ATTRS) attrs = {};
-        if (an in attrs) continue; // the first of a repeated attribute counts
+        const an = wanted(html, ns, ne, byFirst);
+        if (an === undefined) continue;
+        if (attrs === NO_ATTRS) attrs = { ...NO_ATTRS };
+        else if (attrs[an] !== undefined) continue; // the first of a repeated attribute counts
         const v = vs < 0 ? '' : html.slice(vs, ve);
         attrs[an] = v.indexOf('&') >= 0 ? decodeHTMLAttribute(v) : v;
       }
       text(lt);
-      open(name, attrs);
+      open(tag, attrs);
       textStart = i = j;
       if (selfClosing) {
-        if (!VOID.has(name)) close(name);
+        if (!tag.isVoid) close(tag);
         continue;
       }
-      if (RAW.has(name) || RCDATA.has(name)) {
-        const end = endTagAt(html, name, j);
+      if (tag.content !== NORMAL) {
+        const end = endTagAt(html, tag.name, j);
         const stop = end < 0 ? len : end;
         if (stop > j) {
           const body = html.slice(j, stop);
-          h.ontext(RCDATA.has(name) && body.indexOf('&') >= 0 ? decodeHTML(body) : body);
+          h.ontext(tag.content === DECODED && body.indexOf('&') >= 0 ? decodeHTML(body) : body);
         }
         textStart = i = stop;
       }
@@ -231,7 +297,7 @@ export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string
           if (isSpace(ch) || ch === 47) break;
           j++;
         }
-        close(lower(html.slice(lt + 2, j)));
+        close(tagOf(lower(html.slice(lt + 2, j))));
       }
       textStart = i = gt + 1;
     } else if (c === 33) {

@@ -19,7 +19,7 @@ function events(html: string, ours: boolean): string[] {
   const cb = {
     onopentag(name: string, a: Record<string, string>) {
       flush();
-      ev.push(`<${name} ${Object.keys(a).filter((k) => KEEP.has(k)).sort().map((k) => `${k}=${a[k]}`).join(' ')}`);
+      ev.push(`<${name} ${Object.keys(a).filter((k) => KEEP.has(k) && a[k] !== undefined).sort().map((k) => `${k}=${a[k]}`).join(' ')}`);
     },
     ontext(t: string) {
       text += t;
