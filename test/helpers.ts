@@ -43,3 +43,8 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 /** Every row of a Parquet file, all columns, for assertions on what was written. */
 export const parquetRows = (path: string): Promise<Record<string, unknown>[]> => readRows(path);
+
+/** The finished lines of a log another process is still appending to (its last line may be half written). */
+export function completeLines(text: string): string[] {
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
+}

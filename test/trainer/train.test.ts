@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyCheckpoint } from '../../trainer/checkpoint.js';
 import { crc32c } from '../../trainer/tensorboard.js';
-import { cliPath, repoRoot, runDef, tmp } from '../helpers.js';
+import { cliPath, completeLines, repoRoot, runDef, tmp } from '../helpers.js';
 
 // Real text: the Brown corpus from the sample, a 512-token BPE, shards with a validation split.
 const shardsRoot = tmp();
@@ -29,9 +29,7 @@ function sluice(args: string[]) {
 }
 
 function trainLosses(run: string): [number, number][] {
-  return readFileSync(join(run, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
+  return completeLines(readFileSync(join(run, 'metrics.jsonl'), 'utf8'))
     .map((l) => JSON.parse(l) as { type: string; step: number; loss: number })
     .filter((m) => m.type === 'train')
     .map((m) => [m.step, m.loss]);

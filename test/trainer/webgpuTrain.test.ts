@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cliPath, repoRoot, runDef, tmp } from '../helpers.js';
+import { cliPath, completeLines, repoRoot, runDef, tmp } from '../helpers.js';
 import { openWebgpu } from './webgpuDevice.js';
 
 /** How far the WebGPU run's loss may drift from the CPU run's over 50 steps (lavapipe: 7e-8; GPUs round exp and division their own way). */
@@ -38,9 +38,7 @@ function sluice(args: string[], env: NodeJS.ProcessEnv = process.env) {
 
 function losses(run: string): number[] {
   if (!existsSync(join(run, 'metrics.jsonl'))) return [];
-  return readFileSync(join(run, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
+  return completeLines(readFileSync(join(run, 'metrics.jsonl'), 'utf8'))
     .map((l) => JSON.parse(l) as { type: string; loss: number })
     .filter((m) => m.type === 'train')
     .map((m) => m.loss);
