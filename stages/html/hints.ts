@@ -101,16 +101,6 @@ function piecesOf(token: string): string[] | null {
   return out.length ? out : null;
 }
 
-/** The pieces of each class token and of the id. */
-function tokens(value: string): string[][] {
-  const out: string[][] = [];
-  for (const token of value.split(/\s+/)) {
-    const ps = token ? piecesOf(token) : null;
-    if (ps) out.push(ps);
-  }
-  return out;
-}
-
 function ruleOf(p: string): string | undefined {
   return PIECES.get(p) ?? (p.startsWith('related') ? 'related' : p.startsWith('comment') ? 'comments' : p.startsWith('share') || p.startsWith('social') ? 'share' : p.startsWith('advert') || p.startsWith('sponsor') ? 'ads' : p.startsWith('teaser') ? 'teaser' : p.startsWith('breadcrumb') ? 'navigation' : undefined);
 }
@@ -120,14 +110,12 @@ const PAIR_RULES = new Map<string, Map<string, string>>();
 for (const [a, b, r] of PAIRS) PAIR_RULES.set(a, (PAIR_RULES.get(a) ?? new Map<string, string>()).set(b, r));
 
 /** A token marks chrome by its first or last piece ("comment-list", "post-comments"; not "event-meta-address"), or by a pair. */
-function chromeIn(ts: string[][]): number {
-  for (const ps of ts) {
-    const rule = ruleOf(ps[ps.length - 1]) ?? ruleOf(ps[0]);
-    if (rule) return RULE_ID.get(rule)!;
-    for (let i = 0; i + 1 < ps.length; i++) {
-      const r = PAIR_RULES.get(ps[i])?.get(ps[i + 1]);
-      if (r) return RULE_ID.get(r)!;
-    }
+function chromeIn(ps: string[]): number {
+  const rule = ruleOf(ps[ps.length - 1]) ?? ruleOf(ps[0]);
+  if (rule) return RULE_ID.get(rule)!;
+  for (let i = 0; i + 1 < ps.length; i++) {
+    const r = PAIR_RULES.get(ps[i])?.get(ps[i + 1]);
+    if (r) return RULE_ID.get(r)!;
   }
   return 0;
 }
@@ -158,18 +146,18 @@ const TOKENS_MAX = 100_000;
 /** Weights are stored offset by this, so a packed word is never negative. */
 const W0 = 1 << 12;
 
-/** Chrome rule id and weight of pieces, packed as chrome | (weight + W0) << 8. */
-function packWords(ts: string[][]): number {
+/** Chrome rule id and weight of one token's pieces, packed as chrome | (weight + W0) << 8. */
+function packWords(ps: string[]): number {
   let weight = 0;
-  for (const ps of ts) for (const p of ps) weight += POSITIVE.has(p) ? 25 : NEGATIVE.has(p) ? -25 : 0;
-  return chromeIn(ts) | ((weight + W0) << 8);
+  for (const p of ps) weight += POSITIVE.has(p) ? 25 : NEGATIVE.has(p) ? -25 : 0;
+  return chromeIn(ps) | ((weight + W0) << 8);
 }
 
 function tokenInfo(token: string): number {
   let v = tokenWords.get(token);
   if (v !== undefined) return v;
   const ps = piecesOf(token);
-  v = ps ? packWords([ps]) : W0 << 8;
+  v = ps ? packWords(ps) : W0 << 8;
   if (tokenWords.size >= TOKENS_MAX) tokenWords.clear();
   tokenWords.set(token, v);
   return v;
@@ -182,24 +170,21 @@ function wordsOf(value: string, isId: boolean): number {
   const cache = isId ? idWords : classWords;
   let v = cache.get(value);
   if (v !== undefined) return v;
-  if (isId) v = packWords(tokens(value));
-  else {
-    // The first token with a chrome rule names it; weights add up (as packWords over all tokens).
-    let weight = 0;
-    let chrome = 0;
-    for (let i = 0; i < value.length; ) {
-      while (i < value.length && isSpace(value.charCodeAt(i))) i++;
-      let j = i;
-      while (j < value.length && !isSpace(value.charCodeAt(j))) j++;
-      if (j > i) {
-        const info = tokenInfo(i === 0 && j === value.length ? value : value.slice(i, j));
-        weight += (info >> 8) - W0;
-        if (!chrome) chrome = info & 0xff;
-      }
-      i = j;
+  // The first token with a chrome rule names it; weights add up (packWords over all the tokens).
+  let weight = 0;
+  let chrome = 0;
+  for (let i = 0; i < value.length; ) {
+    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
+    let j = i;
+    while (j < value.length && !isSpace(value.charCodeAt(j))) j++;
+    if (j > i) {
+      const info = tokenInfo(i === 0 && j === value.length ? value : value.slice(i, j));
+      weight += (info >> 8) - W0;
+      if (!chrome) chrome = info & 0xff;
     }
-    v = chrome | ((weight + W0) << 8);
+    i = j;
   }
+  v = chrome | ((weight + W0) << 8);
   if (cache.size >= WORDS_MAX) cache.clear();
   cache.set(value, v);
   return v;

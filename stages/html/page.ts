@@ -1,7 +1,7 @@
 // Pass 1 of main-content extraction: one streaming pass of htmlparser2 turns a page into a flat element table
 // (parent, first child, next sibling, hint; typed arrays, no recursion: 100,000 nested divs are 100,000 rows),
 // the text blocks a reader sees (each owned by the element it sits in), and the page's metadata sources.
-import { hintChrome, hintOf, NO_HINT, ruleId, withChrome } from './hints.js';
+import { hintChrome, hintOf, hintRank, hintWeight, NO_HINT, ruleId, withChrome } from './hints.js';
 import { K_CELL, K_LINE, K_PARAGRAPH, K_VOID, TAG_KIND } from './tags.js';
 import { parseHtml } from './tokenizer.js';
 
@@ -93,7 +93,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   const firstChild = new Grow();
   const nextSibling = new Grow();
   const lastChild = new Grow();
-  const packed = new Grow(); // chrome | rank << 8 | (weight + 128) << 12 | tagClass << 20
+  const packed = new Grow(); // the element's packed hint | tagClass << 20
   let n = 0;
   const blocks: PageBlock[] = [];
   const stack: number[] = []; // node per open element (-1 inside a dropped subtree or for void elements)
@@ -300,9 +300,9 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   const tagClass = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = packed.a[i];
-    chrome[i] = v & 0xff;
-    rank[i] = (v >> 8) & 0xf;
-    weight[i] = ((v >> 12) & 0xff) - 128;
+    chrome[i] = hintChrome(v);
+    rank[i] = hintRank(v);
+    weight[i] = hintWeight(v);
     tagClass[i] = (v >> 20) & 0xf;
   }
   const cleanTitle = title.replace(WS, ' ').trim();

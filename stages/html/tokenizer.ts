@@ -39,7 +39,7 @@ const IMPLIES_CLOSE = new Map<string, Set<string>>([
   ...['select', 'input', 'output', 'button', 'datalist', 'textarea'].map((t) => [t, FORM] as [string, Set<string>]),
   ...'h1 h2 h3 h4 h5 h6 p address article aside blockquote details div dl fieldset figcaption figure footer form header hr main nav ol pre section table ul'.split(' ').map((t) => [t, P] as [string, Set<string>]),
 ]);
-export const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 /** Elements whose content is text up to their end tag: raw, or with entities decoded (RCDATA). */
 const RAW = new Set(['script', 'style', 'xmp']);
 const RCDATA = new Set(['title', 'textarea']);
