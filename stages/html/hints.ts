@@ -1,7 +1,7 @@
 // What an element's tag, class, id, role and itemprop say about it, computed once when it opens: which kind of
 // page chrome it marks (by rule name, for the counters), how likely it is the main content (trafilatura's
 // BODY_XPATH order, Readability's class weights). Words are matched as pieces of class tokens and ids
-// (split at - _ and camelCase), never as substrings: "jp-relatedposts" is related, "shared-links" is not shared.
+// (split at - _ and camelCase), never as substrings: "jp-relatedposts" is related, "navigator-links" is not navigation.
 
 /** Chrome rules, by the piece of a class or id that marks them (a rule name is a counter name). */
 const PIECES = new Map<string, string>(); // a Map: a class named "constructor" must not find Object's
@@ -80,44 +80,165 @@ const RULE_ID = new Map(RULES.map((r, i) => [r, i + 1]));
 export const ruleId = (rule: string): number => RULE_ID.get(rule) ?? 0;
 
 /** Class tokens that name a taxonomy term or state (WordPress "tag-news", "category-x", "postid-7"), not a part of the page. */
-const SLUG = /^(tag|tags|category|categories|cat|format|status|type|postid|post|page|pageid|parent|term|taxonomy|lang|language|has|no|is|single|elementor|level|color|theme|template|layout|section|node|views|block|menu-item)[-_]/i;
+const SLUG_WORDS = new Set(['tag', 'tags', 'category', 'categories', 'cat', 'format', 'status', 'type', 'postid', 'post', 'page', 'pageid', 'parent', 'term', 'taxonomy', 'lang', 'language', 'has', 'no', 'is', 'single', 'elementor', 'level', 'color', 'theme', 'template', 'layout', 'section', 'node', 'views', 'block']);
+/** Pieces whose prefix names a rule ("relatedposts2", "commentlist-x"), tried after the exact pieces. */
+const PREFIX_RULES: [string, string][] = [['related', 'related'], ['comment', 'comments'], ['share', 'share'], ['social', 'share'], ['advert', 'ads'], ['sponsor', 'ads'], ['teaser', 'teaser'], ['breadcrumb', 'navigation']];
+const MAX_TOKEN = 80;
 
-/** The pieces of a token ("jp-relatedposts" -> [jp, relatedposts], "articleBody" -> [article, body]), lowercased; null for a slug. */
-function piecesOf(token: string): string[] | null {
-  if (token.length > 80 || SLUG.test(token)) return null;
-  const out: string[] = [];
-  let start = 0;
-  let prevLower = false;
-  for (let i = 0; i <= token.length; i++) {
-    const c = i < token.length ? token.charCodeAt(i) : 32;
-    const sep = c === 45 || c === 95 || c === 46 || c === 58 || c <= 32;
-    const upper = c >= 65 && c <= 90;
-    if (sep || (upper && prevLower)) {
-      if (i > start) out.push(token.slice(start, i).toLowerCase());
-      start = sep ? i + 1 : i;
-    }
-    prevLower = c >= 97 && c <= 122;
+/** A word a piece can be: its chrome rule (exact piece), weight, slug-ness and the pairs it starts. */
+interface Word {
+  text: string;
+  hash: number;
+  rule: number;
+  weight: number;
+  slug: boolean;
+  /** Second word's index -> rule, for PAIRS starting with this word. */
+  pairs: Map<number, number> | undefined;
+  index: number;
+}
+const WORDS: Word[] = [];
+const WORD_OF = new Map<string, Word>();
+/** Open-addressing table of WORDS by hash (index + 1; 0 empty). */
+const TABLE_BITS = 11;
+const TABLE = new Int32Array(1 << TABLE_BITS);
+const hashOf = (s: string): number => {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+};
+function word(text: string): Word {
+  let w = WORD_OF.get(text);
+  if (w === undefined) {
+    w = { text, hash: hashOf(text), rule: 0, weight: 0, slug: false, pairs: undefined, index: WORDS.length };
+    WORDS.push(w);
+    WORD_OF.set(text, w);
+    let k = w.hash & (TABLE.length - 1);
+    while (TABLE[k] !== 0) k = (k + 1) & (TABLE.length - 1);
+    TABLE[k] = w.index + 1;
   }
-  return out.length ? out : null;
+  return w;
+}
+for (const [p, r] of PIECES) word(p).rule = RULE_ID.get(r)!;
+for (const p of POSITIVE) word(p).weight += 25;
+for (const p of NEGATIVE) word(p).weight -= 25;
+for (const p of SLUG_WORDS) word(p).slug = true;
+for (const [a, b, r] of PAIRS) (word(a).pairs ??= new Map()).set(word(b).index, RULE_ID.get(r)!);
+word('menu'); // "menu-item-N" is a slug
+const MENU = WORD_OF.get('menu')!;
+const ITEM = word('item');
+
+const lowerAscii = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
+
+/** The word value[s, e) spells (ASCII, any case), or undefined. */
+function wordAt(value: string, s: number, e: number, h: number): Word | undefined {
+  for (let k = h & (TABLE.length - 1); TABLE[k] !== 0; k = (k + 1) & (TABLE.length - 1)) {
+    const w = WORDS[TABLE[k] - 1];
+    if (w.hash !== h || w.text.length !== e - s) continue;
+    let i = 0;
+    while (i < w.text.length && lowerAscii(value.charCodeAt(s + i)) === w.text.charCodeAt(i)) i++;
+    if (i === w.text.length) return w;
+  }
+  return undefined;
 }
 
-function ruleOf(p: string): string | undefined {
-  return PIECES.get(p) ?? (p.startsWith('related') ? 'related' : p.startsWith('comment') ? 'comments' : p.startsWith('share') || p.startsWith('social') ? 'share' : p.startsWith('advert') || p.startsWith('sponsor') ? 'ads' : p.startsWith('teaser') ? 'teaser' : p.startsWith('breadcrumb') ? 'navigation' : undefined);
-}
+const PREFIXES = PREFIX_RULES.map(([p]) => p);
+const PREFIX_RULE_IDS = PREFIX_RULES.map(([, r]) => RULE_ID.get(r)!);
+/** Pieces shorter than this have no rule prefix. */
+const MIN_PREFIX = Math.min(...PREFIXES.map((p) => p.length));
 
-/** PAIRS by first piece, then second. */
-const PAIR_RULES = new Map<string, Map<string, string>>();
-for (const [a, b, r] of PAIRS) PAIR_RULES.set(a, (PAIR_RULES.get(a) ?? new Map<string, string>()).set(b, r));
-
-/** A token marks chrome by its first or last piece ("comment-list", "post-comments"; not "event-meta-address"), or by a pair. */
-function chromeIn(ps: string[]): number {
-  const rule = ruleOf(ps[ps.length - 1]) ?? ruleOf(ps[0]);
-  if (rule) return RULE_ID.get(rule)!;
-  for (let i = 0; i + 1 < ps.length; i++) {
-    const r = PAIR_RULES.get(ps[i])?.get(ps[i + 1]);
-    if (r) return RULE_ID.get(r)!;
+/** The rule a piece's prefix names (the piece lowercased is `lc`, or value[s, e) when ASCII). */
+function prefixRule(value: string, s: number, e: number, lc: string | null): number {
+  if (e - s < MIN_PREFIX) return 0;
+  const first = lc === null ? lowerAscii(value.charCodeAt(s)) : lc.charCodeAt(0);
+  for (let k = 0; k < PREFIXES.length; k++) {
+    const prefix = PREFIXES[k];
+    if (prefix.charCodeAt(0) !== first || e - s < prefix.length) continue;
+    let i = 1;
+    if (lc !== null) {
+      if (!lc.startsWith(prefix)) continue;
+    } else {
+      while (i < prefix.length && lowerAscii(value.charCodeAt(s + i)) === prefix.charCodeAt(i)) i++;
+      if (i < prefix.length) continue;
+    }
+    return PREFIX_RULE_IDS[k];
   }
   return 0;
+}
+
+
+/**
+ * What a class or id value says whatever the element: the first chrome rule of its tokens and the sum of their
+ * weights, packed as chrome | (weight + W0) << 8. A token's rule comes from its last piece, then its first, then a
+ * pair of adjacent pieces (pieces split at - _ . : and camelCase). One scan, no strings made for ASCII pieces.
+ */
+function wordsOf(value: string): number {
+  let weight = 0;
+  let chrome = 0;
+  const len = value.length;
+  // The current token's pieces so far: the first and last piece's rules and the first pair's.
+  let tokenStart = 0;
+  let skip = false; // a slug token: its pieces say nothing
+  let tokenWeight = 0;
+  let firstRule = 0;
+  let firstAtStart = false;
+  let pairRule = 0;
+  let pieces = 0;
+  let prev: Word | undefined;
+  let lastStart = 0;
+  let lastEnd = 0;
+  let lastLc: string | null = null;
+  let start = 0;
+  let h = 0;
+  let ascii = true;
+  let prevLower = false;
+  for (let j = 0; j <= len; j++) {
+    const c = j < len ? value.charCodeAt(j) : 32;
+    const space = c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || j === len;
+    const sep = c === 45 || c === 95 || c === 46 || c === 58 || c <= 32;
+    const camel = c >= 65 && c <= 90 && prevLower;
+    prevLower = c >= 97 && c <= 122;
+    if (!skip && (sep || camel) && j > start) {
+      let w: Word | undefined;
+      let lc: string | null = null;
+      if (ascii) w = wordAt(value, start, j, h);
+      else w = WORD_OF.get((lc = value.slice(start, j).toLowerCase()));
+      // A slug: a slug word, or "menu-item", opening the token and followed by - or _.
+      if ((c === 45 || c === 95) && ((pieces === 0 && start === tokenStart && w?.slug) || (pieces === 1 && prev === MENU && w === ITEM && firstAtStart && value.charCodeAt(start - 1) === 45))) skip = true;
+      else {
+        if (pieces === 0) {
+          firstRule = w?.rule || prefixRule(value, start, j, lc);
+          firstAtStart = start === tokenStart;
+        }
+        if (w !== undefined) tokenWeight += w.weight;
+        if (pairRule === 0 && prev?.pairs && w !== undefined) pairRule = prev.pairs.get(w.index) ?? 0;
+        prev = w;
+        lastStart = start;
+        lastEnd = j;
+        lastLc = lc;
+        pieces++;
+      }
+    }
+    if (space) {
+      if (!skip && pieces > 0 && j - tokenStart <= MAX_TOKEN) {
+        // The last piece's rule first, then the first's, then a pair's.
+        weight += tokenWeight;
+        if (!chrome) chrome = (pieces === 1 ? firstRule : prev?.rule || prefixRule(value, lastStart, lastEnd, lastLc)) || firstRule || pairRule;
+      }
+      tokenStart = j + 1;
+      skip = false;
+      tokenWeight = firstRule = pairRule = pieces = 0;
+      prev = undefined;
+    }
+    if (sep || camel) {
+      start = sep ? j + 1 : j;
+      h = sep ? 0 : c + 32;
+      ascii = true;
+    } else {
+      if (c > 127) ascii = false;
+      h = (Math.imul(h, 31) + lowerAscii(c)) | 0;
+    }
+  }
+  return chrome | ((weight + W0) << 8);
 }
 
 const CONTAINERS = new Set(['article', 'div', 'main', 'section']);
@@ -134,64 +255,15 @@ export const hintWeight = (h: number): number => ((h >> 12) & 0xff) - 128;
 /** The same hint with another chrome rule. */
 export const withChrome = (h: number, chrome: number): number => (h & ~0xff) | chrome;
 
-// Pages repeat their class values (and the web its ids): each distinct value is read once per worker, and each
-// distinct class token (values share most of theirs: "col-md-4 widget", "col-md-4 entry") once as well.
-const classWords = new Map<string, number>();
-const idWords = new Map<string, number>();
-const tokenWords = new Map<string, number>();
+// Pages repeat their class values: each distinct value's rank patterns are tried once per worker.
 const classRanks = new Map<string, number>();
 const idRanks = new Map<string, number>();
 const WORDS_MAX = 50_000;
-const TOKENS_MAX = 100_000;
 /** Weights are stored offset by this, so a packed word is never negative. */
 const W0 = 1 << 12;
 
-/** Chrome rule id and weight of one token's pieces, packed as chrome | (weight + W0) << 8. */
-function packWords(ps: string[]): number {
-  let weight = 0;
-  for (const p of ps) weight += POSITIVE.has(p) ? 25 : NEGATIVE.has(p) ? -25 : 0;
-  return chromeIn(ps) | ((weight + W0) << 8);
-}
-
-function tokenInfo(token: string): number {
-  let v = tokenWords.get(token);
-  if (v !== undefined) return v;
-  const ps = piecesOf(token);
-  v = ps ? packWords(ps) : W0 << 8;
-  if (tokenWords.size >= TOKENS_MAX) tokenWords.clear();
-  tokenWords.set(token, v);
-  return v;
-}
-
-const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
-
-/** What a class or id value says whatever the element: its chrome rule and weight (packed as packWords). */
-function wordsOf(value: string, isId: boolean): number {
-  const cache = isId ? idWords : classWords;
-  let v = cache.get(value);
-  if (v !== undefined) return v;
-  // The first token with a chrome rule names it; weights add up (packWords over all the tokens).
-  let weight = 0;
-  let chrome = 0;
-  for (let i = 0; i < value.length; ) {
-    while (i < value.length && isSpace(value.charCodeAt(i))) i++;
-    let j = i;
-    while (j < value.length && !isSpace(value.charCodeAt(j))) j++;
-    if (j > i) {
-      const info = tokenInfo(i === 0 && j === value.length ? value : value.slice(i, j));
-      weight += (info >> 8) - W0;
-      if (!chrome) chrome = info & 0xff;
-    }
-    i = j;
-  }
-  v = chrome | ((weight + W0) << 8);
-  if (cache.size >= WORDS_MAX) cache.clear();
-  cache.set(value, v);
-  return v;
-}
-
-/** Words every rank pattern holds one of: a value with none of them skips the patterns. */
-const RANK_STEMS = ['post', 'art', 'content', 'text', 'body', 'entr', 'stor', 'main', 'item', 'cell', 'primary', 'page', 'column'];
+/** Words every rank pattern holds one of: a value with none of them skips the patterns (and the cache). */
+const RANK_STEMS = /post|art|content|text|body|entr|stor|main|item|cell|primary|page|column/i;
 const M1 = 1;
 const M3 = 2;
 const M4 = 4;
@@ -199,13 +271,12 @@ const M5 = 8;
 
 /** Which rank patterns a container's class or id value matches, as bits M1 | M3 | M4 | M5. */
 function ranksOf(value: string, isId: boolean): number {
+  if (!RANK_STEMS.test(value)) return 0;
   const cache = isId ? idRanks : classRanks;
   let v = cache.get(value);
   if (v !== undefined) return v;
-  const lc = value.toLowerCase();
-  v = 0;
-  if (RANK_STEMS.some((s) => lc.includes(s))) {
-    const c = ` ${lc} `;
+  {
+    const c = ` ${value.toLowerCase()} `;
     const r1 = isId ? value === 'articleContent' || R1_ID.test(value) : c.includes(' post ') || c.includes(' entry ') || R1_CLASS.test(value);
     const r3 = isId ? value === 'article' || value === 'story' || /^primary|story-body/.test(value) : /^(postarea|art-postcontent|text|cell|story)$/.test(value) || R3_CLASS.test(value);
     v = (r1 ? M1 : 0) | (r3 ? M3 : 0) | (value === 'content' || R4.test(value) ? M4 : 0) | (/^main/i.test(value) ? M5 : 0);
@@ -230,8 +301,8 @@ export function hintOf(tag: string, a: Record<string, string>): number {
   if (a.hidden !== undefined || a['aria-hidden'] === 'true' || (style && style.length > 10 && HIDDEN_STYLE.test(style))) chrome = HIDDEN;
   else if (role && CHROME_ROLE_ID.has(role)) chrome = CHROME_ROLE_ID.get(role)!;
   else chrome = tagChrome;
-  const cw = cls ? wordsOf(cls, false) : W0 << 8;
-  const iw = id ? wordsOf(id, true) : W0 << 8;
+  const cw = cls ? wordsOf(cls) : W0 << 8;
+  const iw = id ? wordsOf(id) : W0 << 8;
   if (!chrome) chrome = cw & 0xff || iw & 0xff;
   let rank = 0;
   if (CONTAINERS.has(tag)) {
