@@ -48,6 +48,11 @@ const TUNING: Record<Favor, Tuning> = {
 /** Ranks whose elements are unioned when a page has several (class-named ones: not <article> or <main>). */
 const UNION_RANKS = new Set([3, 4]);
 const UNION_MIN = 150;
+/** Readability's candidate list: the best few, and how near the best a candidate must score to widen the choice. */
+const TOP_CANDIDATES = 5;
+/** A ranked container passed over for Readability's larger choice is kept beside it below this link share. */
+const BOTH_LINKS = 0.1;
+const NEAR_BEST = 0.75;
 /** How far, and while adding how little, the chosen container widens to its parents. */
 const GROW_LEVELS = 3;
 const GROW_SHARE = 0.3;
@@ -179,13 +184,18 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
       score[g] += s / 2;
     }
   }
-  let best = -1;
+  const top: number[] = []; // the best TOP_CANDIDATES, best first
   for (let i = 0; i < n; i++) {
     if (!scored[i] || cut[i] >= 0) continue;
     const ld = chars[i] ? linkChars[i] / chars[i] : 0;
     score[i] *= 1 - ld;
-    if (best < 0 || score[i] > score[best]) best = i;
+    if (top.length < TOP_CANDIDATES || score[i] > score[top[top.length - 1]]) {
+      let j = Math.min(top.length, TOP_CANDIDATES - 1);
+      top[j] = i;
+      for (; j > 0 && score[top[j]] > score[top[j - 1]]; j--) [top[j], top[j - 1]] = [top[j - 1], top[j]];
+    }
   }
+  const best = top.length ? readabilityTop(page, top, score, scored) : -1;
 
   // The container: the ranked element, or Readability's (with its good siblings) when that holds far more text.
   const inMain = new Uint8Array(n);
@@ -206,6 +216,8 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
     inMain[c] = 1;
   } else if (best >= 0 && keptChars[best] >= 250) {
     inMain[best] = 1;
+    // The ranked container still holds prose of its own (the article's first part, before a widget splits it).
+    if (ranked >= 0 && linkChars[ranked] < BOTH_LINKS * chars[ranked]) inMain[ranked] = 1;
     const p = parent[best];
     if (p >= 0) {
       const threshold = Math.max(10, score[best] * 0.2);
@@ -307,6 +319,35 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
     for (let l = 1; l <= 6; l++) has[l] = l >= level ? false : has[l] || kept;
   }
   return { blocks: blocks.filter((_, i) => keep[i]), removed, why };
+}
+
+/** Readability's top candidate, widened: to the lowest ancestor of 3 near-best candidates (content split into
+ * sections), to a parent whose score rises, and past wrappers with one child (so siblings can join). */
+function readabilityTop(page: Page, top: number[], score: Float64Array, scored: Uint8Array): number {
+  const { parent, firstChild, nextSibling } = page;
+  let best = top[0];
+  const near = top.slice(1).filter((c) => score[c] >= NEAR_BEST * score[best]);
+  if (near.length >= 3) {
+    for (let a = parent[best]; a >= 0 && parent[a] >= 0; a = parent[a]) {
+      if (near.filter((c) => contains(parent, a, c)).length >= 3) {
+        best = a;
+        break;
+      }
+    }
+  }
+  const floor = score[best] / 3;
+  let last = score[best];
+  for (let a = parent[best]; a >= 0 && parent[a] >= 0; a = parent[a]) {
+    if (!scored[a]) continue;
+    if (score[a] < floor) break;
+    if (score[a] > last) {
+      best = a;
+      break;
+    }
+    last = score[a];
+  }
+  for (let a = parent[best]; a >= 0 && parent[a] >= 0 && firstChild[a] === best && nextSibling[best] < 0; a = parent[a]) best = a;
+  return best;
 }
 
 /** Whether `a` is `b` or one of its ancestors. */
