@@ -166,6 +166,19 @@ function prefixRule(value: string, s: number, e: number, lc: string | null): num
 }
 
 
+/** ASCII character classes for the scan: a token ends at a space; a piece at a separator or a camelCase capital. */
+const C_SPACE = 1;
+const C_SEP = 2;
+const C_UPPER = 4;
+const C_LOWER = 8;
+const NON_ASCII = 16;
+const CHAR = new Uint8Array(128);
+for (let c = 0; c <= 32; c++) CHAR[c] = C_SEP;
+for (const c of [32, 10, 9, 13, 12]) CHAR[c] = C_SPACE | C_SEP;
+for (const c of '-_.:') CHAR[c.charCodeAt(0)] = C_SEP;
+for (let c = 65; c <= 90; c++) CHAR[c] = C_UPPER;
+for (let c = 97; c <= 122; c++) CHAR[c] = C_LOWER;
+
 /**
  * What a class or id value says whatever the element: the first chrome rule of its tokens and the sum of their
  * weights, packed as chrome | (weight + W0) << 8. A token's rule comes from its last piece, then its first, then a
@@ -193,10 +206,10 @@ function wordsOf(value: string): number {
   let prevLower = false;
   for (let j = 0; j <= len; j++) {
     const c = j < len ? value.charCodeAt(j) : 32;
-    const space = c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || j === len;
-    const sep = c === 45 || c === 95 || c === 46 || c === 58 || c <= 32;
-    const camel = c >= 65 && c <= 90 && prevLower;
-    prevLower = c >= 97 && c <= 122;
+    const k = c < 128 ? CHAR[c] : NON_ASCII;
+    const sep = (k & C_SEP) !== 0;
+    const camel = (k & C_UPPER) !== 0 && prevLower;
+    prevLower = (k & C_LOWER) !== 0;
     if (!skip && (sep || camel) && j > start) {
       let w: Word | undefined;
       let lc: string | null = null;
@@ -218,7 +231,7 @@ function wordsOf(value: string): number {
         pieces++;
       }
     }
-    if (space) {
+    if (k & C_SPACE) {
       if (!skip && pieces > 0 && j - tokenStart <= MAX_TOKEN) {
         // The last piece's rule first, then the first's, then a pair's.
         weight += tokenWeight;
@@ -234,8 +247,8 @@ function wordsOf(value: string): number {
       h = sep ? 0 : c + 32;
       ascii = true;
     } else {
-      if (c > 127) ascii = false;
-      h = (Math.imul(h, 31) + lowerAscii(c)) | 0;
+      if (k === NON_ASCII) ascii = false;
+      h = (Math.imul(h, 31) + (k & C_UPPER ? c + 32 : c)) | 0;
     }
   }
   return chrome | ((weight + W0) << 8);
