@@ -246,7 +246,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         if (dropDepth > 0) return;
         if (text.includes('\u00ad')) text = text.replace(SOFT_HYPHEN, '');
         push(text, markdown ? text.replace(/[[\]*_`]/g, '\\$&') : text);
-        if (linkDepth > 0) linkChars += text.replace(WS, ' ').length;
+        if (linkDepth > 0) linkChars += squashedLength(text);
       },
       onclosetag(name) {
         if (name === 'title') inTitle = false;
@@ -319,6 +319,19 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
     meta: { title: cleanTitle || null, lang, tags, canonical, time, jsonLd },
     ...(labels ? { labels } : {}),
   };
+}
+
+/** The length of `s` with each run of whitespace (as the regex \s reads it) counted once, without making it. */
+function squashedLength(s: string): number {
+  let n = 0;
+  let inSpace = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const ws = c === 32 || (c >= 9 && c <= 13) || (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+    if (!ws || !inSpace) n++;
+    inSpace = ws;
+  }
+  return n;
 }
 
 /** The innermost open element (void elements push -2). */
