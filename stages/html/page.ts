@@ -82,6 +82,7 @@ class Grow {
 }
 
 const WS = /\s+/g;
+const NON_SPACE = /\S/;
 const SOFT_HYPHEN = /\u00ad/g;
 /** Whitespace other than single spaces: only then is the (allocating) collapse needed. */
 const NEEDS_SQUASH = /[^\S ]| {2}/;
@@ -106,7 +107,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   let containerDepth = 0;
   let parts: string[] = [];
   let mdParts: string[] = [];
-  let partsLen = 0;
+  let hasText = false; // a part holds more than whitespace (most runs between block tags do not)
   let linkChars = 0;
   let links = 0;
   let cellCount = 0;
@@ -129,7 +130,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   let jsonText = '';
 
   const flush = (paragraph: boolean): void => {
-    if (partsLen > 0) {
+    if (hasText) {
       const raw = parts.length === 1 ? parts[0] : parts.join('');
       const text = preDepth > 0 ? raw.replace(/^\n+|\s+$/g, '') : NEEDS_SQUASH.test(raw) ? raw.replace(WS, ' ').trim() : raw.trim();
       if (text) {
@@ -143,7 +144,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
     }
     parts = [];
     mdParts = [];
-    partsLen = 0;
+    hasText = false;
     linkChars = 0;
     links = 0;
     cellCount = 0;
@@ -151,8 +152,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
     if (paragraph) nextIsParagraph = true;
   };
   const push = (s: string, md = s): void => {
+    if (!hasText) hasText = NON_SPACE.test(s);
     parts.push(s);
-    partsLen += s.length;
     if (markdown) mdParts.push(md);
   };
 
