@@ -70,6 +70,40 @@ function tagOf(name: string): Tag {
   return t;
 }
 
+/** Tags by the hash of their ASCII name (open addressing, index into SEEN + 1): a name is found in place, not sliced. */
+const BY_HASH = new Int32Array(1 << 14);
+const SEEN: Tag[] = [];
+const HASHES: number[] = [];
+
+/** The tag html[s, e) names, any case. */
+function tagIn(html: string, s: number, e: number): Tag {
+  let h = 0;
+  for (let i = s; i < e; i++) {
+    let c = html.charCodeAt(i);
+    if (c > 127) return tagOf(html.slice(s, e).toLowerCase());
+    if (c >= 65 && c <= 90) c += 32;
+    h = (Math.imul(h, 31) + c) | 0;
+  }
+  const mask = BY_HASH.length - 1;
+  let k = h & mask;
+  for (; BY_HASH[k] !== 0; k = (k + 1) & mask) {
+    const t = SEEN[BY_HASH[k] - 1];
+    if (HASHES[BY_HASH[k] - 1] !== h || t.name.length !== e - s) continue;
+    let i = 0;
+    for (; i < e - s; i++) {
+      const c = html.charCodeAt(s + i);
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== t.name.charCodeAt(i)) break;
+    }
+    if (i === e - s) return t;
+  }
+  const t = tagOf(lower(html.slice(s, e)));
+  if (SEEN.length < BY_HASH.length / 2) {
+    BY_HASH[k] = SEEN.push(t);
+    HASHES.push(h);
+  }
+  return t;
+}
+
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13 || c === 12;
 const isAlpha = (c: number): boolean => ((c | 32) >= 97 && (c | 32) <= 122);
 
@@ -138,7 +172,12 @@ export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string
   const { byFirst, none: NO_ATTRS, blank } = attributeIndex(keep);
   const stack: Tag[] = [];
   const gen = ++generation;
-  if (TAGS.size > TAGS_MAX) TAGS.clear(); // only between pages: a tag on the stack keeps its entry
+  if (TAGS.size > TAGS_MAX) {
+    // Only between pages: a tag on the stack keeps its entry.
+    TAGS.clear();
+    BY_HASH.fill(0);
+    SEEN.length = HASHES.length = 0;
+  }
   let textStart = 0;
   const text = (end: number): void => {
     if (end > textStart) {
@@ -203,7 +242,7 @@ export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string
         if (isSpace(ch) || ch === 47 || ch === 62) break;
         j++;
       }
-      const tag = tagOf(lower(html.slice(lt + 1, j)));
+      const tag = tagIn(html, lt + 1, j);
       let attrs = NO_ATTRS;
       let selfClosing = false;
       for (;;) {
@@ -299,7 +338,7 @@ export function parseHtml(html: string, h: TreeHandler, keep: ReadonlySet<string
           if (isSpace(ch) || ch === 47) break;
           j++;
         }
-        close(tagOf(lower(html.slice(lt + 2, j))));
+        close(tagIn(html, lt + 2, j));
       }
       textStart = i = gt + 1;
     } else if (c === 33) {
