@@ -207,6 +207,12 @@ function wordsOf(value: string): number {
   for (let j = 0; j <= len; j++) {
     const c = j < len ? value.charCodeAt(j) : 32;
     const k = c < 128 ? CHAR[c] : NON_ASCII;
+    if (k === C_LOWER || k === 0) {
+      // Most characters: a lowercase letter, digit or sign inside a piece.
+      h = (Math.imul(h, 31) + c) | 0;
+      prevLower = k === C_LOWER;
+      continue;
+    }
     const sep = (k & C_SEP) !== 0;
     const camel = (k & C_UPPER) !== 0 && prevLower;
     prevLower = (k & C_LOWER) !== 0;

@@ -78,14 +78,13 @@ export interface MainResult {
 /** Lines that are only a share or print button's label (trafilatura's text filter). */
 const BUTTON_LINE = /^\W*(drucken|e-?mail|facebook|flipboard|google|instagram|linkedin|mail|pdf|pinterest|pocket|print|qq|reddit|twitter|wechat|weibo|whatsapp|xing|telegram|teilen|share|tweet|mehr zum thema:?|more on this.{0,8})\W*$/i;
 
+/** Commas (Latin, fullwidth, ideographic, Arabic) in the first 5,000 characters, as Readability counts them. */
 function commas(text: string): number {
   let c = 0;
-  for (let i = 0; i < text.length && i < 5000; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 44 || ch === 0xff0c || ch === 0x3001 || ch === 0x060c) c++;
-  }
+  for (const comma of COMMAS) for (let i = text.indexOf(comma); i >= 0 && i < 5000; i = text.indexOf(comma, i + 1)) c++;
   return c;
 }
+const COMMAS = [',', '\uff0c', '\u3001', '\u060c'];
 
 function menuLike(b: PageBlock): boolean {
   if (b.text.length > 200 || b.kind > B_H || wordsUpTo(b.text, 3) > 3) return false;
