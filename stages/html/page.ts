@@ -105,8 +105,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   let preDepth = 0;
   let quoteDepth = 0;
   let containerDepth = 0;
-  let parts: string[] = [];
-  let mdParts: string[] = [];
+  const parts: string[] = [];
+  const mdParts: string[] = [];
   let hasText = false; // a part holds more than whitespace (most runs between block tags do not)
   let linkChars = 0;
   let links = 0;
@@ -142,8 +142,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         nextIsParagraph = false;
       }
     }
-    parts = [];
-    mdParts = [];
+    if (parts.length) parts.length = 0; // reused: most flushes come between blocks with nothing to keep
+    if (mdParts.length) mdParts.length = 0;
     hasText = false;
     linkChars = 0;
     links = 0;
