@@ -5,7 +5,7 @@ import type { Block } from './extract.js';
 const LEGAL = new RegExp(
   [
     '(?<![\\p{L}\\p{N}_])(we use cookies|this (web)?site uses cookies|accept (all )?cookies|cookie (policy|settings|preferences)|privacy (policy|notice|settings)|terms (of|and) (use|service|conditions)|all rights reserved|do not sell my|manage consent',
-    'alle rechte vorbehalten|cookies? (akzeptieren|einstellungen)|wir (verwenden|nutzen) cookies|(die|diese|unsere) (web)?seite (verwendet|nutzt) cookies',
+    'alle rechte vorbehalten|cookies? (akzeptieren|einstellungen)|wir (verwenden|nutzen) cookies|(die|diese|unsere) (webseite|website|seite) (verwendet|nutzt) cookies',
     'nous utilisons (des )?cookies|ce site (web )?utilise (des )?cookies|tous droits réservés|politique de confidentialité',
     '(utilizamos|usamos) cookies|este sitio (web )?utiliza cookies|todos los derechos reservados|política de privacidad|política de cookies',
     '(korzystamy|używamy) z? ?(plików )?cookies?|ta strona (używa|korzysta z) (plików )?cookies?|wszelkie prawa zastrzeżone|polityka prywatności',

@@ -10,11 +10,14 @@ const WEEKDAYS =
 const DATE = new RegExp(`(?<![\\p{L}\\p{N}_])(\\d{1,2}[./-]\\s?\\d{1,2}[./-]\\s?\\d{2,4}|\\d{4}-\\d{2}-\\d{2}(t[\\d:.]+z?)?|\\d{1,2}:\\d{2}(:\\d{2})?\\s*(uhr|h|am|pm)?|\\d{1,2}\\.?\\s+(${MONTHS})\\.?(\\s+\\d{4})?|(${MONTHS})\\.?\\s+\\d{1,2}(st|nd|rd|th)?,?(\\s+\\d{4})?|(${MONTHS})\\s+\\d{4})(?![\\p{L}\\p{N}_])`, 'giu');
 const FILLER = new RegExp(`(?<![\\p{L}\\p{N}_])(${WEEKDAYS}|stand|am|um|on|at|le|el|de|del|w|dnia|updated|update|aktualisiert|published|posted|veröffentlicht|erstellt|geändert|letzte änderung|last modified|modified|publié|publicado|mis à jour|actualizado|zuletzt|datum|date|uhr|min|\\d{4})(?![\\p{L}\\p{N}_])\\.?:?`, 'giu');
 const READ_TIME = /^(\d+\s*(min|mins|minute|minutes|minuten|minutos)\.?\s*(read|lesezeit|lesedauer|de lecture|de lectura|czytania)?|(lesezeit|lesedauer|reading time|read time|temps de lecture|tiempo de lectura)\s*:?\s*\d+\s*\w*)$/iu;
-const CREDIT = /^(fotos?|bild(er)?|photos?|image|images|picture|crédits? photos?|cr[ée]dit(s)?|titelbild|beitragsbild|headerbild|symbolbild|foto ?credit|quelle|source|copyright|©|\(c\)|zdjęcie|fot\.)\s*[:/|]/iu;
+const CREDIT = /^(fotos?|bild(er)?|photos?|image|images|picture|crédits? photos?|cr[ée]dit(s)?|titelbild|beitragsbild|headerbild|symbolbild|foto ?credit|quelle|source|copyright|©|\(c\)|zdjęcie|fot\.|abbildung|abb\.|figure|fig\.|grafik|illustration|ilustracja|rys\.)(\s*\d+)?\s*[:/|]/iu;
 const BYLINE = /^(by|von|par|por|di|autor|author|written by|text|texte|geschrieben von)\s*:?\s+\p{Lu}[\p{L}.'’-]*(\s+\p{Lu}[\p{L}.'’-]*){0,3}$/u;
 
 /** Headings and lines that introduce other stories (the words of the languages html-eval and FineWeb-2 use most). */
 const RELATED = /^\W*(lesen sie (auch|mehr|hier)|weitere (beiträge|artikel|nachrichten|themen|meldungen|pressemitteilungen|informationen zum)|ähnliche (beiträge|artikel|themen)|mehr (zum thema|themen|kolumnen|artikel|dazu|aus|von|news)|das könnte (sie|dich) auch interessieren|schon gelesen|weiterlesen|auch interessant|empfohlene (beiträge|artikel)|beliebte (beiträge|artikel)|neueste (beiträge|artikel)|aktuelle (beiträge|artikel|nachrichten)|related( stories| articles| posts| coverage| content| news)?|you (may|might) also like|more (stories|from|on this|news|articles)|read (more|next|also)|see also|recommended( for you| stories)?|zobacz (również|też|także)|czytaj (też|także|więcej)|polecane|veja também|leia também|lire aussi|à lire aussi|voir aussi|sur le même sujet|plus d'articles|también te puede interesar|te puede interesar|lee también|noticias relacionadas|artículos relacionados|vedi anche|leggi anche)(?![\p{L}\p{N}_])/iu;
+/** A table of contents' title, or a tags/categories label, alone on its line. */
+const TOC = /^\W*(table of contents|contents|inhaltsverzeichnis|inhalt|sommaire|table des matières|índice|contenido|spis treści|indice|sumário)\W*$/iu;
+const TAGS = /^\W*(tags|tagged( with)?|schlagwörter|schlagworte|stichwörter|stichworte|kategorien|categories|étiquettes|mots-clés|etiquetas|tagi|tematy|kategorie|argomenti)\s*:?\s*$/iu;
 const SUBSCRIBE = /(?<![\p{L}\p{N}_])(newsletter|subscribe|subscribers?|subscription|abonnieren|abonniere|abonnement|abonnez|suscríbete|suscribirse|zapisz się)(?![\p{L}\p{N}_])/iu;
 
 const ADS = /^\W*(anzeige|werbung|advertisement|advertising|sponsored|publicidad|publicité|reklama|pubblicità)(?![\p{L}\p{N}_])/iu;
@@ -43,6 +46,8 @@ export function lineRule(text: string): string | null {
   if (text.length <= 80 && RELATED.test(text)) return 'related';
   if (text.length > 60) return null;
   if (READ_TIME.test(text)) return 'byline-meta';
+  if (text.length <= 30 && TOC.test(text)) return 'navigation';
+  if (text.length <= 30 && TAGS.test(text)) return 'byline-meta';
   if (BYLINE.test(text)) return 'byline-meta';
   DATE.lastIndex = 0;
   if (!DATE.test(text)) return null;
