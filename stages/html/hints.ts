@@ -8,7 +8,7 @@ const PIECES = new Map<string, string>(); // a Map: a class named "constructor" 
 const add = (rule: string, words: string): void => words.split(' ').forEach((w) => PIECES.set(w, rule));
 add('comments', 'comment comments commentlist commentform comol disqus dsq respond replies reply akismet nocomments discussion kommentare');
 add('navigation', 'nav navbar navigation navi menu menue submenu subnav breadcrumb breadcrumbs pagination pager skiplink skip crumbs toc');
-add('sidebar', 'sidebar widget widgets widgetarea marginal marginalie secondary aside rail sidebox');
+add('sidebar', 'sidebar widget widgets widgetarea marginal marginalie aside rail sidebox');
 add('share', 'share sharing shares social sociable sharedaddy addthis shariff addtoany follow sharebar socials');
 add('ads', 'ad ads adv advert adverts advertising advertisement anzeige sponsor sponsored sponsors outbrain taboola criteo affiliate adsbygoogle banner disclosure disclaimer paid paidbox');
 add('teaser', 'teaser teasers teasertext');
@@ -16,6 +16,8 @@ add('related', 'related relatedposts relatedarticles trending popular mostpopula
 add('subscribe', 'newsletter subscribe subscription signup paywall donate donation cta promo popup modal overlay alert');
 add('byline-meta', 'byline author authors authorbox vcard bio meta metadata postmetadata postmeta entrymeta dateline timestamp date posted postedon published tags tag tagged taglinks tagcloud categories category cats rating ratings likes print label readtime');
 add('caption', 'caption captions figcaption credit credits copyright attachment');
+/** Pieces that mark chrome only in an id (WordPress's sidebar is #secondary; class "font--secondary" is type). */
+const ID_PIECES = new Map<string, string>([['secondary', 'sidebar']]);
 add('cookie-consent', 'cookie cookies consent gdpr cmp');
 add('hidden', 'hidden hide invisible sronly screenreader noprint');
 add('page-footer', 'footer');
@@ -90,6 +92,8 @@ interface Word {
   text: string;
   hash: number;
   rule: number;
+  /** The rule in an id (ID_PIECES), else `rule`. */
+  idRule: number;
   weight: number;
   slug: boolean;
   /** Second word's index -> rule, for PAIRS starting with this word. */
@@ -109,7 +113,7 @@ const hashOf = (s: string): number => {
 function word(text: string): Word {
   let w = WORD_OF.get(text);
   if (w === undefined) {
-    w = { text, hash: hashOf(text), rule: 0, weight: 0, slug: false, pairs: undefined, index: WORDS.length };
+    w = { text, hash: hashOf(text), rule: 0, idRule: 0, weight: 0, slug: false, pairs: undefined, index: WORDS.length };
     WORDS.push(w);
     WORD_OF.set(text, w);
     let k = w.hash & (TABLE.length - 1);
@@ -118,7 +122,8 @@ function word(text: string): Word {
   }
   return w;
 }
-for (const [p, r] of PIECES) word(p).rule = RULE_ID.get(r)!;
+for (const [p, r] of PIECES) word(p).rule = word(p).idRule = RULE_ID.get(r)!;
+for (const [p, r] of ID_PIECES) word(p).idRule = RULE_ID.get(r)!;
 for (const p of POSITIVE) word(p).weight += 25;
 for (const p of NEGATIVE) word(p).weight -= 25;
 for (const p of SLUG_WORDS) word(p).slug = true;
@@ -184,7 +189,7 @@ for (let c = 97; c <= 122; c++) CHAR[c] = C_LOWER;
  * weights, packed as chrome | (weight + W0) << 8. A token's rule comes from its last piece, then its first, then a
  * pair of adjacent pieces (pieces split at - _ . : and camelCase). One scan, no strings made for ASCII pieces.
  */
-function wordsOf(value: string): number {
+function wordsOf(value: string, isId: boolean): number {
   let weight = 0;
   let chrome = 0;
   const len = value.length;
@@ -225,7 +230,7 @@ function wordsOf(value: string): number {
       if ((c === 45 || c === 95) && ((pieces === 0 && start === tokenStart && w?.slug) || (pieces === 1 && prev === MENU && w === ITEM && firstAtStart && value.charCodeAt(start - 1) === 45))) skip = true;
       else {
         if (pieces === 0) {
-          firstRule = w?.rule || prefixRule(value, start, j, lc);
+          firstRule = (isId ? w?.idRule : w?.rule) || prefixRule(value, start, j, lc);
           firstAtStart = start === tokenStart;
         }
         if (w !== undefined) tokenWeight += w.weight;
@@ -241,7 +246,7 @@ function wordsOf(value: string): number {
       if (!skip && pieces > 0 && j - tokenStart <= MAX_TOKEN) {
         // The last piece's rule first, then the first's, then a pair's.
         weight += tokenWeight;
-        if (!chrome) chrome = (pieces === 1 ? firstRule : prev?.rule || prefixRule(value, lastStart, lastEnd, lastLc)) || firstRule || pairRule;
+        if (!chrome) chrome = (pieces === 1 ? firstRule : (isId ? prev?.idRule : prev?.rule) || prefixRule(value, lastStart, lastEnd, lastLc)) || firstRule || pairRule;
       }
       tokenStart = j + 1;
       skip = false;
@@ -320,8 +325,8 @@ export function hintOf(tag: string, a: Record<string, string>): number {
   if (a.hidden !== undefined || a['aria-hidden'] === 'true' || (style && style.length > 10 && HIDDEN_STYLE.test(style))) chrome = HIDDEN;
   else if (role && CHROME_ROLE_ID.has(role)) chrome = CHROME_ROLE_ID.get(role)!;
   else chrome = tagChrome;
-  const cw = cls ? wordsOf(cls) : W0 << 8;
-  const iw = id ? wordsOf(id) : W0 << 8;
+  const cw = cls ? wordsOf(cls, false) : W0 << 8;
+  const iw = id ? wordsOf(id, true) : W0 << 8;
   if (!chrome) chrome = cw & 0xff || iw & 0xff;
   let rank = 0;
   if (CONTAINERS.has(tag)) {

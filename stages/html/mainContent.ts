@@ -50,6 +50,9 @@ const UNION_RANKS = new Set([3, 4]);
 const UNION_MIN = 150;
 /** Readability's candidate list: the best few, and how near the best a candidate must score to widen the choice. */
 const TOP_CANDIDATES = 5;
+/** The best-ranked candidate (rank up to this, link share under WRAP_LINKS) keeps its wrappers from being chrome. */
+const WRAP_RANK = 1;
+const WRAP_LINKS = 0.3;
 /** A ranked container passed over for Readability's larger choice is kept beside it below this link share. */
 const BOTH_LINKS = 0.1;
 const NEAR_BEST = 0.75;
@@ -126,6 +129,12 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
   // A main-content candidate is not chrome whatever else its class says ("hentry author-jane", "article print-active").
   const holds = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (page.rank[i]) holds[i] = 1;
+  // Nor is a wrapper of the page's largest prose candidate of the best rank ("date-posts" around a blog post).
+  let wrapped = -1;
+  for (let r = 1; r <= WRAP_RANK && wrapped < 0; r++) {
+    for (let i = 0; i < n; i++) if (page.rank[i] === r && chars[i] >= t.minContainer && linkChars[i] < WRAP_LINKS * chars[i] && (wrapped < 0 || chars[i] > chars[wrapped])) wrapped = i;
+  }
+  for (let i = wrapped; i >= 0; i = parent[i]) holds[i] = 1;
   const cut = new Int32Array(n).fill(-1); // the element whose chrome rule removes this one, or -1
   for (let i = 0; i < n; i++) {
     const p = parent[i];

@@ -24,6 +24,8 @@ test('a token names its rule by its last piece, then its first; the first token 
   assert.equal(rule('div', { class: 'comment-list-x' }), 'comments');
   assert.equal(rule('div', { class: 'event-meta-address' }), null, 'a middle piece names nothing');
   assert.equal(rule('div', { class: 'share-bar comment' }), 'share');
+  assert.equal(rule('div', { id: 'secondary' }), 'sidebar', "WordPress's sidebar");
+  assert.equal(rule('p', { class: 'font--secondary' }), null, 'a type style, not a sidebar');
 });
 
 test('taxonomy slugs and overlong tokens say nothing; values that look like Object members are plain words', () => {
