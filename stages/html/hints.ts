@@ -14,7 +14,7 @@ add('ads', 'ad ads adv advert adverts advertising advertisement anzeige sponsor 
 add('teaser', 'teaser teasers teasertext');
 add('related', 'related relatedposts relatedarticles trending popular mostpopular recommended recommendations recirculation upsell nextstory morelinks readmore latest');
 add('subscribe', 'newsletter subscribe subscription signup paywall donate donation cta promo popup modal overlay alert');
-add('byline-meta', 'byline author authors authorbox vcard bio meta metadata postmetadata postmeta entrymeta dateline timestamp date posted postedon published tags tag tagged taglinks tagcloud categories category cats rating ratings likes print label readtime');
+add('byline-meta', 'byline author authors authorbox vcard bio meta metadata postmetadata postmeta entrymeta dateline timestamp date posted postedon published tags tag tagged taglinks tagcloud categories category cats rating ratings likes label readtime');
 add('caption', 'caption captions figcaption credit credits copyright attachment');
 /** Pieces that mark chrome only in an id (WordPress's sidebar is #secondary; class "font--secondary" is type). */
 const ID_PIECES = new Map<string, string>([['secondary', 'sidebar']]);
