@@ -50,6 +50,10 @@ const UNION_RANKS = new Set([3, 4]);
 const UNION_MIN = 150;
 /** Readability's candidate list: the best few, and how near the best a candidate must score to widen the choice. */
 const TOP_CANDIDATES = 5;
+/** Sibling sections: how far up from the container, how much prose each must hold, and how few links. */
+const SECTION_LEVELS = 2;
+const SECTION_MIN = 200;
+const SECTION_LINKS = 0.2;
 /** The best-ranked candidate (rank up to this, link share under WRAP_LINKS) keeps its wrappers from being chrome. */
 const WRAP_RANK = 1;
 const WRAP_LINKS = 0.3;
@@ -236,6 +240,21 @@ export function mainContent(page: Page, o: MainOptions): MainResult {
       }
     }
   } else root = true;
+  // A text split into sections of one kind (one div.topic per heading): siblings of the container, or of one of its
+  // nearest ancestors, with the same tag and class join it when they hold prose.
+  if (!root) {
+    const chosen: number[] = [];
+    for (let i = 0; i < n; i++) if (inMain[i]) chosen.push(i);
+    for (const c of chosen) {
+      for (let a = c, up = 0; up <= SECTION_LEVELS && a >= 0 && parent[a] >= 0; a = parent[a], up++) {
+        const cls = page.cls[a];
+        if (!cls) continue;
+        for (let x = page.firstChild[parent[a]]; x >= 0; x = page.nextSibling[x]) {
+          if (x !== a && !inMain[x] && cut[x] < 0 && page.cls[x] === cls && page.tag[x] === page.tag[a] && keptChars[x] >= SECTION_MIN && linkChars[x] < SECTION_LINKS * chars[x]) inMain[x] = 1;
+        }
+      }
+    }
+  }
   // Pages made of several sections of the chosen rank (product pages, one div.text per card): all of them.
   const union = ranked >= 0 && inMain[ranked] && UNION_RANKS.has(page.rank[ranked]);
   for (let i = 0; i < n; i++) {

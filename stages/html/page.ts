@@ -58,6 +58,9 @@ export interface Page {
   meta: PageMeta;
   /** tag#id.class per element, only with `labels: true` (to see why an element was judged as it was). */
   labels?: string[];
+  /** Tag name and class value per element (siblings of the same kind: a text split into sections). */
+  tag: string[];
+  cls: (string | undefined)[];
 }
 
 /** Dropped with everything inside: never what a reader reads. */
@@ -95,6 +98,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   const nextSibling = new Grow();
   const lastChild = new Grow();
   const packed = new Grow(); // the element's packed hint | tagClass << 20
+  const tagOf: string[] = [];
+  const clsOf: (string | undefined)[] = [];
   let n = 0;
   const blocks: PageBlock[] = [];
   const stack: number[] = []; // node per open element (-1 inside a dropped subtree or for void elements)
@@ -211,6 +216,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         const tagClass = name === 'p' || name === 'pre' || name === 'td' || name === 'blockquote' ? 1 : name === 'header' || name === 'footer' ? 2 : 0;
         if (labels) labels[i] = `${name}${a.id ? `#${a.id}` : ''}${a.class ? `.${a.class.trim().split(/\s+/).join('.')}` : ''}${a.role ? `[role=${a.role}]` : ''}`;
         packed.set(i, h | (tagClass << 20));
+        tagOf.push(name);
+        clsOf.push(a.class);
         stack.push(i);
         ownerOf.push(block);
         if (block) owners.push(i);
@@ -318,6 +325,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
     tagClass,
     blocks,
     meta: { title: cleanTitle || null, lang, tags, canonical, time, jsonLd },
+    tag: tagOf,
+    cls: clsOf,
     ...(labels ? { labels } : {}),
   };
 }
