@@ -82,7 +82,10 @@ const RULE_ID = new Map(RULES.map((r, i) => [r, i + 1]));
 export const ruleId = (rule: string): number => RULE_ID.get(rule) ?? 0;
 
 /** Class tokens that name a taxonomy term or state (WordPress "tag-news", "category-x", "postid-7"), not a part of the page. */
-const SLUG_WORDS = new Set(['tag', 'tags', 'category', 'categories', 'cat', 'format', 'status', 'type', 'postid', 'post', 'page', 'pageid', 'parent', 'term', 'taxonomy', 'lang', 'language', 'has', 'no', 'is', 'single', 'elementor', 'level', 'color', 'theme', 'template', 'layout', 'section', 'node', 'views', 'block']);
+const SLUG_WORDS = new Set(['tag', 'tags', 'category', 'categories', 'cat', 'format', 'status', 'type', 'postid', 'pageid', 'parent', 'term', 'taxonomy', 'lang', 'language', 'has', 'no', 'is', 'single', 'elementor', 'level', 'color', 'theme', 'template', 'layout', 'views']);
+/** Parts of a page that also prefix ids and states: "post-123", "page-template-x" are slugs, "post-author" is not. */
+const PART_SLUG_WORDS = new Set(['post', 'page', 'section', 'node', 'block']);
+const PART_SLUG_NEXT = new Set(['id', 'template', 'type', 'format', 'parent', 'status', 'views', 'item']);
 /** Pieces whose prefix names a rule ("relatedposts2", "commentlist-x"), tried after the exact pieces. */
 const PREFIX_RULES: [string, string][] = [['related', 'related'], ['comment', 'comments'], ['share', 'share'], ['social', 'share'], ['advert', 'ads'], ['sponsor', 'ads'], ['teaser', 'teaser'], ['breadcrumb', 'navigation']];
 const MAX_TOKEN = 80;
@@ -95,7 +98,9 @@ interface Word {
   /** The rule in an id (ID_PIECES), else `rule`. */
   idRule: number;
   weight: number;
-  slug: boolean;
+  /** 1: a slug prefix; 2: a slug prefix only before a number or a PART_SLUG_NEXT word. */
+  slug: number;
+  partNext: boolean;
   /** Second word's index -> rule, for PAIRS starting with this word. */
   pairs: Map<number, number> | undefined;
   index: number;
@@ -113,7 +118,7 @@ const hashOf = (s: string): number => {
 function word(text: string): Word {
   let w = WORD_OF.get(text);
   if (w === undefined) {
-    w = { text, hash: hashOf(text), rule: 0, idRule: 0, weight: 0, slug: false, pairs: undefined, index: WORDS.length };
+    w = { text, hash: hashOf(text), rule: 0, idRule: 0, weight: 0, slug: 0, partNext: false, pairs: undefined, index: WORDS.length };
     WORDS.push(w);
     WORD_OF.set(text, w);
     let k = w.hash & (TABLE.length - 1);
@@ -126,12 +131,15 @@ for (const [p, r] of PIECES) word(p).rule = word(p).idRule = RULE_ID.get(r)!;
 for (const [p, r] of ID_PIECES) word(p).idRule = RULE_ID.get(r)!;
 for (const p of POSITIVE) word(p).weight += 25;
 for (const p of NEGATIVE) word(p).weight -= 25;
-for (const p of SLUG_WORDS) word(p).slug = true;
+for (const p of SLUG_WORDS) word(p).slug = 1;
+for (const p of PART_SLUG_WORDS) word(p).slug = 2;
+for (const p of PART_SLUG_NEXT) word(p).partNext = true;
 for (const [a, b, r] of PAIRS) (word(a).pairs ??= new Map()).set(word(b).index, RULE_ID.get(r)!);
 word('menu'); // "menu-item-N" is a slug
 const MENU = WORD_OF.get('menu')!;
 const ITEM = word('item');
 
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const lowerAscii = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
 
 /** The word value[s, e) spells (ASCII, any case), or undefined. */
@@ -199,6 +207,7 @@ function wordsOf(value: string, isId: boolean): number {
   let tokenWeight = 0;
   let firstRule = 0;
   let firstAtStart = false;
+  let partSlug = false; // the token opens with a part's name and a dash: a slug if a number or id word follows
   let pairRule = 0;
   let pieces = 0;
   let prev: Word | undefined;
@@ -226,12 +235,16 @@ function wordsOf(value: string, isId: boolean): number {
       let lc: string | null = null;
       if (ascii) w = wordAt(value, start, j, h);
       else w = WORD_OF.get((lc = value.slice(start, j).toLowerCase()));
-      // A slug: a slug word, or "menu-item", opening the token and followed by - or _.
-      if ((c === 45 || c === 95) && ((pieces === 0 && start === tokenStart && w?.slug) || (pieces === 1 && prev === MENU && w === ITEM && firstAtStart && value.charCodeAt(start - 1) === 45))) skip = true;
+      // A slug: a slug word, or "menu-item", opening the token and followed by - or _; a part's name ("post") only
+      // before a number or an id word.
+      const dash = c === 45 || c === 95;
+      if (dash && ((pieces === 0 && start === tokenStart && w?.slug === 1) || (pieces === 1 && prev === MENU && w === ITEM && firstAtStart && value.charCodeAt(start - 1) === 45))) skip = true;
+      else if (pieces === 1 && partSlug && (isDigit(value.charCodeAt(start)) || w?.partNext)) skip = true;
       else {
         if (pieces === 0) {
           firstRule = (isId ? w?.idRule : w?.rule) || prefixRule(value, start, j, lc);
           firstAtStart = start === tokenStart;
+          partSlug = dash && firstAtStart && w?.slug === 2;
         }
         if (w !== undefined) tokenWeight += w.weight;
         if (pairRule === 0 && prev?.pairs && w !== undefined) pairRule = prev.pairs.get(w.index) ?? 0;

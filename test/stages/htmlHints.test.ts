@@ -33,6 +33,9 @@ test('taxonomy slugs and overlong tokens say nothing; values that look like Obje
   assert.equal(rule('div', { class: 'menu-item-33' }), null);
   assert.equal(rule('div', { class: 'menu-item' }), 'navigation', 'only "menu-item" followed by - or _ is a slug');
   assert.equal(rule('div', { class: '-tag-comments' }), 'comments', 'a slug opens the token');
+  assert.equal(rule('div', { class: 'post-1234 page-template-comments' }), null, 'a part name before a number or an id word is a slug');
+  assert.equal(rule('section', { class: 'post-author' }), 'byline-meta', 'a part name before a word is a part of that part');
+  assert.equal(rule('div', { class: 'post-comments' }), 'comments');
   assert.equal(rule('div', { class: `${'x'.repeat(77)}-nav` }), null);
   assert.equal(rule('div', { class: 'constructor __proto__ hasOwnProperty' }), null);
 });
