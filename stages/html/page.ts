@@ -65,6 +65,10 @@ export interface Page {
 
 /** Dropped with everything inside: never what a reader reads. */
 const DROP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'frame', 'frameset', 'object', 'embed', 'canvas', 'button', 'select', 'option', 'optgroup', 'textarea', 'input', 'audio', 'video', 'map', 'head', 'applet', 'datalist', 'meter', 'progress', 'output', 'slot', 'param', 'picture', 'source', 'rt', 'rp']);
+/** TAG_KIND's bits and K_DROP, in one lookup per tag. */
+const K_DROP = 128;
+const KIND = new Map<string, number>(TAG_KIND);
+for (const t of DROP) KIND.set(t, (KIND.get(t) ?? 0) | K_DROP);
 const META_KEYS = new Set(['og:title', 'og:site_name', 'og:url', 'author', 'article:author', 'article:published_time', 'og:article:published_time', 'date', 'dc.date', 'dc.date.issued', 'dcterms.date', 'pubdate', 'publish-date', 'publishdate', 'datepublished', 'sailthru.date', 'parsely-pub-date', 'dc.creator', 'twitter:title', 'application-name', 'twitter:creator', 'parsely-author', 'sailthru.author', 'citation_author', 'citation_publication_date']);
 const MAX_JSON_LD = 1 << 21;
 const PAGE_HEADER = ruleId('page-header');
@@ -170,7 +174,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
           inTitle = true;
           sawTitle = true;
         }
-        if (dropDepth > 0 || DROP.has(name)) {
+        const k = KIND.get(name) ?? 0;
+        if (dropDepth > 0 || k & K_DROP) {
           if (name === 'script' && !inJsonLd && a.type?.toLowerCase() === 'application/ld+json') {
             inJsonLd = true;
             jsonDepth = dropDepth + 1;
@@ -182,7 +187,6 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
           ownerOf.push(false);
           return;
         }
-        const k = TAG_KIND.get(name) ?? 0;
         if (k & K_VOID) {
           if (name === 'br') flush(false);
           else if (name === 'hr') flush(true);
