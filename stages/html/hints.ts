@@ -135,8 +135,8 @@ for (const p of SLUG_WORDS) word(p).slug = 1;
 for (const p of PART_SLUG_WORDS) word(p).slug = 2;
 for (const p of PART_SLUG_NEXT) word(p).partNext = true;
 for (const [a, b, r] of PAIRS) (word(a).pairs ??= new Map()).set(word(b).index, RULE_ID.get(r)!);
-word('menu'); // "menu-item-N" is a slug
-const MENU = WORD_OF.get('menu')!;
+// "menu-item-N" is a slug.
+const MENU = word('menu');
 const ITEM = word('item');
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
@@ -312,12 +312,10 @@ function ranksOf(value: string, isId: boolean): number {
   const cache = isId ? idRanks : classRanks;
   let v = cache.get(value);
   if (v !== undefined) return v;
-  {
-    const c = ` ${value.toLowerCase()} `;
-    const r1 = isId ? value === 'articleContent' || R1_ID.test(value) : c.includes(' post ') || c.includes(' entry ') || R1_CLASS.test(value);
-    const r3 = isId ? value === 'article' || value === 'story' || /^primary|story-body/.test(value) : /^(postarea|art-postcontent|text|cell|story)$/.test(value) || R3_CLASS.test(value);
-    v = (r1 ? M1 : 0) | (r3 ? M3 : 0) | (value === 'content' || R4.test(value) ? M4 : 0) | (/^main/i.test(value) ? M5 : 0);
-  }
+  const c = ` ${value.toLowerCase()} `;
+  const r1 = isId ? value === 'articleContent' || R1_ID.test(value) : c.includes(' post ') || c.includes(' entry ') || R1_CLASS.test(value);
+  const r3 = isId ? value === 'article' || value === 'story' || /^primary|story-body/.test(value) : /^(postarea|art-postcontent|text|cell|story)$/.test(value) || R3_CLASS.test(value);
+  v = (r1 ? M1 : 0) | (r3 ? M3 : 0) | (value === 'content' || R4.test(value) ? M4 : 0) | (/^main/i.test(value) ? M5 : 0);
   if (cache.size >= WORDS_MAX) cache.clear();
   cache.set(value, v);
   return v;

@@ -102,8 +102,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
   const nextSibling = new Grow();
   const lastChild = new Grow();
   const packed = new Grow(); // the element's packed hint | tagClass << 20
-  const tagOf: string[] = [];
-  const clsOf: (string | undefined)[] = [];
+  const tagNames: string[] = [];
+  const classValues: (string | undefined)[] = [];
   let n = 0;
   const blocks: PageBlock[] = [];
   const stack: number[] = []; // node per open element (-1 inside a dropped subtree or for void elements)
@@ -201,7 +201,7 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         let h = name === 'html' || name === 'body' ? NO_HINT : hintOf(name, a);
         // A page-level <header> or <footer> is chrome; inside an article, section or main it holds the headline or notes.
         if (!hintChrome(h) && containerDepth === 0 && (name === 'header' || name === 'footer')) h = withChrome(h, name === 'header' ? PAGE_HEADER : PAGE_FOOTER);
-        const block = (k & (K_PARAGRAPH | K_LINE)) !== 0 || (h & 0xfff) !== 0; // chrome or rank
+        const block = (k & (K_PARAGRAPH | K_LINE)) !== 0 || hintChrome(h) !== 0 || hintRank(h) !== 0;
         if (block) {
           if (k & K_LINE || !(k & K_PARAGRAPH)) flush(false);
           else flush(true);
@@ -220,8 +220,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
         const tagClass = name === 'p' || name === 'pre' || name === 'td' || name === 'blockquote' ? 1 : name === 'header' || name === 'footer' ? 2 : 0;
         if (labels) labels[i] = `${name}${a.id ? `#${a.id}` : ''}${a.class ? `.${a.class.trim().split(/\s+/).join('.')}` : ''}${a.role ? `[role=${a.role}]` : ''}`;
         packed.set(i, h | (tagClass << 20));
-        tagOf.push(name);
-        clsOf.push(a.class);
+        tagNames.push(name);
+        classValues.push(a.class);
         stack.push(i);
         ownerOf.push(block);
         if (block) owners.push(i);
@@ -329,8 +329,8 @@ export function parsePage(html: string, o: { markdown?: boolean; labels?: boolea
     tagClass,
     blocks,
     meta: { title: cleanTitle || null, lang, tags, canonical, time, jsonLd },
-    tag: tagOf,
-    cls: clsOf,
+    tag: tagNames,
+    cls: classValues,
     ...(labels ? { labels } : {}),
   };
 }
