@@ -204,10 +204,18 @@ export class GpuDevice {
     return n;
   }
 
-  close(): void {
+  /**
+   * Destroys the device and waits (up to a second) for Dawn to settle its `lost` promise: a thread terminated
+   * while Dawn still resolves it dies in napi_throw (FATAL ERROR, seen once in a fresh-clone CI run).
+   */
+  async close(): Promise<void> {
     for (const b of this.buffers.values()) b.destroy();
     this.buffers.clear();
     this.params?.destroy();
+    this.device.onuncapturederror = null;
     this.device.destroy();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.device.lost, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
   }
 }

@@ -42,7 +42,7 @@ try {
 port.on('message', (msg: Batch | { close: true } | { bytes: true }) => {
   void (async () => {
     if ('close' in msg) {
-      device?.close();
+      await device?.close();
       device = null;
       answer({ reads: [] } satisfies Answer);
       port.close();
